@@ -1,0 +1,34 @@
+# physml: two commands on a fresh machine with Python 3.11 and pip (see README.md).
+#   make book   build the HTML book, every chapter executed, into _build/html
+#   make test   run the whole test suite (unit tests, book build, browser test)
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.physml-installed
+JB_FLAGS := -W -n --keep-going
+
+.PHONY: install book notebooks test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -c constraints.txt -e '.[book,test,bench]'
+	touch $(STAMP)
+
+# Student and instructor notebooks; html_extra_path publishes _build/site_extra inside the site (and an existing build is refreshed).
+notebooks: $(STAMP)
+	$(PY) scripts/export_notebooks.py --out _build/site_extra/notebooks --site _build/html
+
+book: notebooks
+	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
+	@echo "Open $(CURDIR)/_build/html/index.html in a browser."
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf _build

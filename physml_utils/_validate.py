@@ -1,0 +1,105 @@
+"""Input checks shared by every public function of :mod:`physml_utils`.
+
+Each checker takes the value and the *name of the argument* so that the error a reader sees names what they
+passed, e.g. ``ValueError: beta must be finite and >= 0, got nan``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "as_generator",
+    "check_int",
+    "check_real",
+    "check_spins",
+    "check_lattice",
+]
+
+
+def as_generator(seed: int | np.random.Generator | None, name: str = "seed") -> np.random.Generator:
+    """Return a :class:`numpy.random.Generator` from ``seed`` (``None``, a non-negative int or a Generator).
+
+    A Generator is used as is (the caller shares its stream); an int seeds a fresh PCG64 stream, so the same
+    int gives the same numbers bit for bit. NumPy's global state is never used.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be None, a non-negative int or a numpy.random.Generator, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"{name} must be non-negative, got {seed}")
+    return np.random.default_rng(int(seed))
+
+
+def check_int(value, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Return ``value`` as a Python int after checking it is an integer in ``[minimum, maximum]``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def check_real(
+    value,
+    name: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    strict_minimum: bool = False,
+) -> float:
+    """Return ``value`` as a float after checking it is a finite real number in range.
+
+    ``strict_minimum=True`` excludes ``minimum`` itself (e.g. a temperature must be > 0).
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if minimum is not None:
+        if strict_minimum and value <= minimum:
+            raise ValueError(f"{name} must be > {minimum}, got {value}")
+        if not strict_minimum and value < minimum:
+            raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def check_spins(spins, name: str = "spins", *, ndim: int | None = None) -> np.ndarray:
+    """Check that ``spins`` is an ``int8`` NumPy array whose entries are all ±1 and return it (not a copy).
+
+    Raises :class:`TypeError` for a non-array or another dtype (silently casting would hide a bug in the
+    caller's data), :class:`ValueError` for a wrong number of dimensions or any entry other than ±1.
+    """
+    if not isinstance(spins, np.ndarray):
+        raise TypeError(f"{name} must be a numpy.ndarray of int8 ±1, got {type(spins).__name__}")
+    if spins.dtype != np.int8:
+        raise TypeError(f"{name} must have dtype int8 (values ±1), got {spins.dtype}")
+    if ndim is not None and spins.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {spins.shape}")
+    if spins.size and not np.all(np.abs(spins) == 1):
+        raise ValueError(f"{name} must contain only the values -1 and +1")
+    return spins
+
+
+def check_lattice(spins, name: str = "spins", *, even: bool = False) -> np.ndarray:
+    """Check a square periodic lattice of ±1 spins: 2D, ``int8``, L×L with L >= 2 (even if ``even``)."""
+    spins = check_spins(spins, name, ndim=2)
+    L, M = spins.shape
+    if L != M:
+        raise ValueError(f"{name} must be a square L×L lattice, got shape {spins.shape}")
+    if L < 2:
+        raise ValueError(f"{name} must have L >= 2, got L = {L}")
+    if even and L % 2:
+        raise ValueError(f"{name} must have an even side L for this algorithm, got L = {L}")
+    return spins

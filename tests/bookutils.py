@@ -1,0 +1,45 @@
+"""Helpers for tests that read executed chapters: run one chapter, read what it glued."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+EXECUTED = ROOT / "_build" / "jupyter_execute" / "book"
+
+
+def execute_chapter(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
+    """Execute a MyST notebook top to bottom in its own folder, as the book build does; return it.
+
+    The wall time is stored in ``nb.metadata["physml_seconds"]``.
+    """
+    nb = jupytext.read(path)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    nb.metadata["physml_seconds"] = time.perf_counter() - start
+    return nb
+
+
+def read_executed(stem: str) -> nbformat.NotebookNode:
+    """The notebook the book build executed for ``book/<stem>.md``."""
+    path = EXECUTED / f"{stem}.ipynb"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: was the book built?")
+    return nbformat.read(path, as_version=4)
+
+
+def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Map each ``myst_nb.glue`` name in ``nb`` to its ``text/plain`` value."""
+    values: dict[str, str] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook")
+            if meta and "name" in meta:
+                values[meta["name"]] = out.get("data", {}).get("text/plain", "")
+    return values
