@@ -92,14 +92,15 @@ def export_chapter(source: Path, out: Path) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
-def is_notebook(text: str) -> bool:
-    """True for a MyST Markdown notebook: front matter with a jupytext header."""
+def is_chapter(text: str) -> bool:
+    """True for a chapter: a MyST Markdown notebook (front matter with a jupytext header) with exercises."""
     parts = text.split("---", 2)
-    return text.startswith("---") and len(parts) == 3 and "jupytext:" in parts[1]
+    is_notebook = text.startswith("---") and len(parts) == 3 and "jupytext:" in parts[1]
+    return is_notebook and re.search(r"^[`:]{3,}\{exercise\}", text, flags=re.M) is not None
 
 
 def toc_chapters(toc: Path = ROOT / "_toc.yml") -> list[Path]:
-    """The notebook chapters named in ``_toc.yml`` (MyST files with a jupytext header), in book order."""
+    """The chapters named in ``_toc.yml`` (MyST notebooks with exercises, see :func:`is_chapter`), in book order."""
     data = yaml.safe_load(toc.read_text(encoding="utf-8"))
     files: list[str] = []
 
@@ -118,7 +119,7 @@ def toc_chapters(toc: Path = ROOT / "_toc.yml") -> list[Path]:
     chapters = []
     for f in files:
         path = ROOT / (f if f.endswith(".md") else f + ".md")
-        if path.exists() and is_notebook(path.read_text(encoding="utf-8")):
+        if path.exists() and is_chapter(path.read_text(encoding="utf-8")):
             chapters.append(path)
     return chapters
 

@@ -1,0 +1,56 @@
+"""The book builds with -W -n (any warning fails), every chapter executed, and the pages a reader needs exist."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bookutils import EXECUTED
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.book
+
+
+def _toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part["chapters"]]
+    return files
+
+
+def _is_notebook(f: str) -> bool:
+    text = (ROOT / f"{f}.md").read_text()
+    return text.startswith("---") and "jupytext:" in text.split("---")[1]
+
+
+def test_every_toc_page_is_built(built_book):
+    for f in _toc_files():
+        assert (built_book / f"{f}.html").exists(), f
+
+
+def test_every_notebook_was_executed_without_errors(built_book):
+    for f in filter(_is_notebook, _toc_files()):
+        nb = json.loads((EXECUTED.parent / f"{f}.ipynb").read_text())
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert code, f
+        for cell in code:
+            assert cell.get("execution_count") is not None, f"{f}: a cell was not executed"
+            assert not [o for o in cell.get("outputs", []) if o.get("output_type") == "error"], f
+
+
+def test_status_page_has_the_execution_table(built_book):
+    html = (built_book / "book" / "status.html").read_text()
+    for f in filter(_is_notebook, _toc_files()):
+        assert Path(f).name in html, f"{f} missing from the execution table"
+
+
+def test_mathjax_is_bundled(built_book):
+    assert (built_book / "_static" / "mathjax" / "tex-chtml.js").exists()
+    for page in [built_book / "index.html", *sorted((built_book / "book").glob("*.html"))]:
+        text = page.read_text()
+        assert "cdn.jsdelivr.net" not in text and "unpkg.com" not in text, page.name

@@ -1,0 +1,39 @@
+"""The shared figure style."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from physml_utils import plotting  # noqa: E402
+
+
+def test_style_sets_size_and_palette():
+    plotting.use_style()
+    assert tuple(matplotlib.rcParams["figure.figsize"]) == plotting.FIGSIZE
+    colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    assert colors[: len(plotting.SERIES_COLORS)] == list(plotting.SERIES_COLORS)
+
+
+def test_show_spins_maps_up_to_dark():
+    fig, ax = plt.subplots()
+    plotting.show_spins(ax, np.array([[1, -1]], dtype=np.int8), title="t")
+    rgba = ax.images[0].to_rgba(ax.images[0].get_array())
+    assert rgba[0, 0, :3].sum() < rgba[0, 1, :3].sum()  # +1 darker than -1
+    assert ax.get_title() == "t" and not ax.get_xticks().size
+    plt.close(fig)
+    with pytest.raises(ValueError, match="spins"):
+        plotting.show_spins(ax, np.ones(3))
+
+
+def test_small_multiples_returns_exactly_n_axes():
+    fig, axes = plotting.small_multiples(7, ncols=3)
+    assert len(axes) == 7 and len(fig.axes) == 7
+    plt.close(fig)
+    with pytest.raises(ValueError, match="n must be"):
+        plotting.small_multiples(0)

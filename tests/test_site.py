@@ -1,0 +1,141 @@
+"""The built site, in a real browser: every page loads cleanly, offline, with math rendered and solutions closed.
+
+Drives Debian's Chromium headless through Playwright against a local HTTP server. Saves a screenshot of every
+page under ``_build/screenshots/`` for people to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("PHYSML_CHROMIUM", "/usr/bin/chromium")
+SHOTS = ROOT / "_build" / "screenshots"
+
+pytestmark = [pytest.mark.book, pytest.mark.browser]
+
+# Raw TeX delimiters left in rendered text mean MathJax did not typeset something.
+_RAW_MATH_JS = """() => {
+  const clone = document.querySelector('main').cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, .highlight, mjx-container, textarea').forEach(e => e.remove());
+  const t = clone.innerText;
+  return ['$$', '\\\\(', '\\\\[', '\\\\begin{'].filter(d => t.includes(d));
+}"""
+
+
+def _pages(html: Path) -> list[str]:
+    pages = ["index.html"] + sorted(p.relative_to(html).as_posix() for p in (html / "book").glob("*.html"))
+    return pages
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_book))
+
+    class Quiet(handler.func):  # type: ignore[name-defined]
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_book)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield built_book, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} not found: .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not found (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync", "--disable-quic"],
+        )
+        yield b
+        b.close()
+
+
+def test_every_page_is_clean(site, browser):
+    html, base = site
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("*.png"):
+        old.unlink()
+    problems: list[str] = []
+    pages = _pages(html)
+    assert len(pages) >= 4
+    for rel in pages:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        foreign: list[str] = []
+        failed: list[str] = []
+        page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
+        page.on("request", lambda r, f=foreign: f.append(r.url) if urlparse(r.url).scheme in ("http", "https") and not r.url.startswith(base) else None)
+        page.on("requestfailed", lambda r, f=failed: f.append(r.url))
+        response = page.goto(f"{base}/{rel}", wait_until="networkidle")
+        if response is None or response.status != 200:
+            problems.append(f"{rel}: HTTP {response.status if response else 'no response'}")
+            page.close()
+            continue
+        # Wait for MathJax where the page has math; then check nothing raw is left.
+        if page.locator(".math").count():
+            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
+            page.evaluate("() => MathJax.startup.promise")
+            if page.locator("mjx-container").count() == 0:
+                problems.append(f"{rel}: math present but no mjx-container rendered")
+        raw = page.evaluate(_RAW_MATH_JS)
+        if raw:
+            problems.append(f"{rel}: raw math delimiters left: {raw}")
+        # Images: scroll through so lazy ones load, then every <img> must have decoded pixels.
+        page.evaluate("() => document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
+        page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=20000)
+        broken = page.evaluate("() => [...document.images].filter(i => i.naturalWidth === 0).map(i => i.src)")
+        if broken:
+            problems.append(f"{rel}: images not loaded: {broken}")
+        # Exercise solutions start collapsed.
+        for i in range(page.locator(".solution").count()):
+            body = page.locator(".solution").nth(i).locator("section")
+            if body.count() and body.first.is_visible():
+                problems.append(f"{rel}: solution {i + 1} is open by default")
+        page.screenshot(path=str(SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")))
+        if errors:
+            problems.append(f"{rel}: console errors: {errors}")
+        if foreign:
+            problems.append(f"{rel}: requests to other hosts: {sorted(set(foreign))}")
+        if failed:
+            problems.append(f"{rel}: failed requests: {failed}")
+        page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_notebook_downloads_resolve(site, browser):
+    """Every student/instructor link on the instructors page downloads a notebook from this site."""
+    html, base = site
+    page = browser.new_page()
+    page.goto(f"{base}/book/instructors.html", wait_until="networkidle")
+    hrefs = page.evaluate("() => [...document.querySelectorAll('a[href*=\"notebooks/\"][href$=\".ipynb\"]')].map(a => a.href)")
+    page.close()
+    chapters = sorted(p.stem for p in (html / "notebooks" / "student").glob("*.ipynb"))
+    assert chapters, "no student notebooks were published"
+    assert len(hrefs) == 2 * len(chapters)
+    ctx = browser.new_context()
+    for href in hrefs:
+        assert href.startswith(base)
+        r = ctx.request.get(href)
+        assert r.status == 200, href
+        assert r.json()["nbformat"] == 4
+    ctx.close()
