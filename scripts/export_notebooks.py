@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.out.exists():
         shutil.rmtree(args.out)
+    args.out.mkdir(parents=True)
     chapters = toc_chapters()
     for chapter in chapters:
         export_chapter(chapter, args.out)
