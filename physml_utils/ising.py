@@ -1,0 +1,650 @@
+"""The 2D Ising model on a periodic L×L lattice: energy, magnetization and two Monte Carlo samplers.
+
+The Hamiltonian is
+
+    H(s) = −J Σ_<ij> s_i s_j ,    s_i = ±1 ,
+
+summed over the 2L² nearest-neighbour bonds of the periodic lattice, and configurations are sampled from the
+Boltzmann distribution p(s) = e^{−βH(s)}/Z with β = 1/T (k_B = 1). The samplers work in units J = 1; for
+another ferromagnetic coupling J > 0 pass β·J as ``beta``.
+
+Two Markov chains are provided, both exact in the sense that the Boltzmann distribution is their stationary
+distribution (no discretisation error, only statistical error):
+
+- :func:`metropolis`: single-spin-flip Metropolis (Metropolis et al. 1953) in checkerboard order. The lattice
+  is split into its two sublattices; the spins of one sublattice do not interact with each other, so updating
+  all of them given the other is a product of commuting single-site Metropolis steps and is exact.
+  Near T_c its autocorrelation time grows like L^z with z ≈ 2.17 (critical slowing down).
+- :func:`wolff`: Wolff's single-cluster algorithm (U. Wolff, Phys. Rev. Lett. 62, 361 (1989)). A cluster is
+  grown from a random site by adding aligned neighbours with probability 1 − e^{−2βJ} and flipped as a whole;
+  at T_c its autocorrelation time in sweep units grows only like L^{0.25}.
+
+:func:`sample` wraps both into "give me n nearly independent configurations"; :func:`metropolis_series` and
+:func:`wolff_series` return the energy and magnetization after every sweep or cluster, computed inside the
+kernel, for autocorrelation studies.
+
+Implementation notes (speed, see ``benchmarks/bench_ising.py``): each kernel draws its random numbers from
+its own xoroshiro128++ generators (Blackman & Vigna 2021, ACM TOMS 47, 36; arXiv:1805.01407) whose states are
+drawn from the caller's :class:`numpy.random.Generator`, so results are reproducible bit for bit from ``seed``.
+Metropolis keeps one generator per column of a sublattice so that the loop over a row vectorises; it compares
+32-bit uniforms with integer acceptance thresholds for ΔE ∈ {4J, 8J} and flips with an XOR mask.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from ._validate import as_generator, check_int, check_lattice, check_real, check_spins
+
+__all__ = [
+    "BETA_C",
+    "T_C",
+    "IsingSeries",
+    "random_spins",
+    "energy",
+    "magnetization",
+    "metropolis",
+    "metropolis_series",
+    "wolff",
+    "wolff_series",
+    "sample",
+    "METROPOLIS_SPACING",
+    "WOLFF_SPACING",
+    "BURN_IN",
+]
+
+#: Critical coupling of the square-lattice Ising model, β_c J = ½ ln(1 + √2) (Onsager 1944).
+BETA_C = 0.5 * math.log1p(math.sqrt(2.0))
+#: Critical temperature T_c = 1/β_c ≈ 2.269 (in units of J).
+T_C = 1.0 / BETA_C
+
+_TWO32 = 1 << 32
+_U17 = np.uint64(17)
+_U21 = np.uint64(21)
+_U28 = np.uint64(28)
+_U32 = np.uint64(32)
+_U49 = np.uint64(49)
+_U64 = np.uint64(64)
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
+class IsingSeries(NamedTuple):
+    """Time series of a Markov chain: values *after* each sweep (Metropolis) or each cluster (Wolff).
+
+    ``energy`` (float64, total energy H in units of J), ``magnetization`` (int64, total M = Σ s_i) and
+    ``flips`` (int64, number of spins flipped by that sweep or cluster; for Wolff this is the cluster size,
+    so ``flips.cumsum() / L**2`` is the time in sweep units).
+    """
+
+    energy: np.ndarray
+    magnetization: np.ndarray
+    flips: np.ndarray
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Random numbers: xoroshiro128++ (Blackman & Vigna), states seeded from a numpy Generator.
+# --------------------------------------------------------------------------------------------------------------
+
+
+@njit(cache=True, inline="always")
+def _rotl(x, k):
+    return (x << k) | (x >> (_U64 - k))
+
+
+def _rng_states(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` independent xoroshiro128++ states, shape (2, n) uint64, drawn from ``rng`` (never all zero)."""
+    states = rng.integers(0, 2**64, size=(2, n), dtype=np.uint64, endpoint=False)
+    states[1] |= np.uint64(1)
+    return states
+
+
+def _threshold(p: float) -> int:
+    """Integer threshold t with P(u < t) = p for a uniform 32-bit integer u (exact to 2^-33)."""
+    return min(_TWO32, int(round(p * _TWO32)))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Checkerboard Metropolis on the split ("red/black") layout.
+#
+# Site (r, c) belongs to sublattice a = (r + c) % 2. Sublattice a is stored as an (L, h + 2) array, h = L/2,
+# X_a[r, k + 1] = s[r, 2k + ((r + a) & 1)], with ghost columns X[:, 0] = X[:, h] and X[:, h + 1] = X[:, 1]
+# so that no index wraps inside the inner loop. For a site X_a[r, k] the four neighbours are Y[r − 1, k],
+# Y[r + 1, k], Y[r, k] and Y[r, k + o] in the other sublattice Y, with o = +1 if (r + a) is odd else −1.
+# --------------------------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _split(spins, X0, X1):
+    L = spins.shape[0]
+    h = L // 2
+    for r in range(L):
+        p = r & 1
+        for k in range(h):
+            X0[r, k + 1] = spins[r, 2 * k + p]
+            X1[r, k + 1] = spins[r, 2 * k + 1 - p]
+        X0[r, 0] = X0[r, h]
+        X0[r, h + 1] = X0[r, 1]
+        X1[r, 0] = X1[r, h]
+        X1[r, h + 1] = X1[r, 1]
+
+
+@njit(cache=True)
+def _merge(X0, X1, spins):
+    L = spins.shape[0]
+    h = L // 2
+    for r in range(L):
+        p = r & 1
+        for k in range(h):
+            spins[r, 2 * k + p] = X0[r, k + 1]
+            spins[r, 2 * k + 1 - p] = X1[r, k + 1]
+
+
+@njit(cache=True, inline="always")
+def _half_sweep(X, Y, a, S0, S1, t2, t4):
+    """Metropolis update of every site of sublattice X (parity a) given Y. Returns Σ f·s·h, Σ f·s, Σ f."""
+    L = X.shape[0]
+    h = X.shape[1] - 2
+    de = 0
+    dm = 0
+    nf = 0
+    for r in range(L):
+        o = 1 if (r + a) & 1 else -1
+        up = Y[r - 1] if r > 0 else Y[L - 1]
+        dn = Y[r + 1] if r < L - 1 else Y[0]
+        mid = Y[r]
+        x = X[r]
+        for k in range(1, h + 1):
+            s0 = S0[k]
+            s1 = S1[k]
+            rnd = _rotl(s0 + s1, _U17) + s0
+            s1 ^= s0
+            S0[k] = _rotl(s0, _U49) ^ s1 ^ (s1 << _U21)
+            S1[k] = _rotl(s1, _U28)
+            u = rnd >> _U32
+            s = np.int64(x[k])
+            e = s * (np.int64(up[k]) + np.int64(dn[k]) + np.int64(mid[k]) + np.int64(mid[k + o]))
+            t = _LOW32 + np.uint64(1) if e <= 0 else (t2 if e == 2 else t4)
+            f = np.int64(u < t)
+            x[k] = np.int8(s - 2 * f * s)
+            de += f * e
+            dm += f * s
+            nf += f
+        x[0] = x[h]
+        x[h + 1] = x[1]
+    return de, dm, nf
+
+
+@njit(cache=True)
+def _metropolis_run(X0, X1, S0, S1, t2, t4, n_sweeps, e_start, m_start, e_out, m_out, f_out):
+    """``n_sweeps`` checkerboard sweeps; if the output arrays have length n_sweeps, record E, M, flips."""
+    record = e_out.shape[0] > 0
+    e = e_start
+    m = m_start
+    for t in range(n_sweeps):
+        de0, dm0, nf0 = _half_sweep(X0, X1, 0, S0, S1, t2, t4)
+        de1, dm1, nf1 = _half_sweep(X1, X0, 1, S0, S1, t2, t4)
+        e += 2 * (de0 + de1)
+        m -= 2 * (dm0 + dm1)
+        if record:
+            e_out[t] = e
+            m_out[t] = m
+            f_out[t] = nf0 + nf1
+    return e, m
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Wolff single-cluster updates.
+# --------------------------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _wolff_run(spins, thr, state, qr, qc, n_clusters, e_start, m_start, e_out, m_out, f_out):
+    """Grow and flip ``n_clusters`` Wolff clusters in place; returns the number of spins flipped.
+
+    Cluster members are marked 0 while the cluster grows (so they are neither re-added nor counted as
+    boundary), which lets the energy change be read off as ΔE = 2J s0 Σ_{i∈C} Σ_{j~i} s_j (members count 0).
+    """
+    L = spins.shape[0]
+    record = e_out.shape[0] > 0
+    s0_ = state[0]
+    s1_ = state[1]
+    e = e_start
+    m = m_start
+    total = 0
+    for t in range(n_clusters):
+        # seed site from one 64-bit draw: row from the high, column from the low 32 bits
+        rnd = _rotl(s0_ + s1_, _U17) + s0_
+        s1_ ^= s0_
+        s0_ = _rotl(s0_, _U49) ^ s1_ ^ (s1_ << _U21)
+        s1_ = _rotl(s1_, _U28)
+        r = np.int64(((rnd >> _U32) * np.uint64(L)) >> _U32)
+        c = np.int64(((rnd & _LOW32) * np.uint64(L)) >> _U32)
+        sgn = spins[r, c]
+        spins[r, c] = 0
+        qr[0] = r
+        qc[0] = c
+        head = 0
+        tail = 1
+        while head < tail:
+            r = qr[head]
+            c = qc[head]
+            head += 1
+            rm = r - 1 if r > 0 else L - 1
+            rp = r + 1 if r < L - 1 else 0
+            cm = c - 1 if c > 0 else L - 1
+            cp = c + 1 if c < L - 1 else 0
+            for nb in range(4):
+                if nb == 0:
+                    nr, nc = rm, c
+                elif nb == 1:
+                    nr, nc = rp, c
+                elif nb == 2:
+                    nr, nc = r, cm
+                else:
+                    nr, nc = r, cp
+                if spins[nr, nc] == sgn:
+                    rnd = _rotl(s0_ + s1_, _U17) + s0_
+                    s1_ ^= s0_
+                    s0_ = _rotl(s0_, _U49) ^ s1_ ^ (s1_ << _U21)
+                    s1_ = _rotl(s1_, _U28)
+                    if (rnd >> _U32) < thr:
+                        spins[nr, nc] = 0
+                        qr[tail] = nr
+                        qc[tail] = nc
+                        tail += 1
+        if record:
+            bsum = 0
+            for i in range(tail):
+                r = qr[i]
+                c = qc[i]
+                rm = r - 1 if r > 0 else L - 1
+                rp = r + 1 if r < L - 1 else 0
+                cm = c - 1 if c > 0 else L - 1
+                cp = c + 1 if c < L - 1 else 0
+                bsum += np.int64(spins[rm, c]) + np.int64(spins[rp, c]) + np.int64(spins[r, cm]) + np.int64(spins[r, cp])
+            e += 2 * np.int64(sgn) * bsum
+            m -= 2 * np.int64(sgn) * tail
+            e_out[t] = e
+            m_out[t] = m
+            f_out[t] = tail
+        for i in range(tail):
+            spins[qr[i], qc[i]] = -sgn
+        total += tail
+    state[0] = s0_
+    state[1] = s1_
+    return total
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------------------------
+
+
+def random_spins(L: int, seed: int | np.random.Generator | None = None) -> np.ndarray:
+    """A uniformly random (infinite-temperature) L×L configuration of ±1 spins, dtype ``int8``.
+
+    Parameters
+    ----------
+    L : side of the lattice, L >= 2.
+    seed : int, numpy Generator or None.
+
+    >>> random_spins(4, seed=0).shape
+    (4, 4)
+    """
+    L = check_int(L, "L", minimum=2)
+    rng = as_generator(seed)
+    return (2 * rng.integers(0, 2, size=(L, L), dtype=np.int8) - 1).astype(np.int8)
+
+
+def _check_stack(spins, name: str = "spins") -> np.ndarray:
+    """A single L×L lattice or a stack (..., L, L) of them, square with L >= 2."""
+    spins = check_spins(spins, name)
+    if spins.ndim < 2:
+        raise ValueError(f"{name} must be an L×L lattice or a stack (..., L, L) of them, got shape {spins.shape}")
+    if spins.shape[-1] != spins.shape[-2]:
+        raise ValueError(f"{name} must be a square L×L lattice, got shape {spins.shape}")
+    if spins.shape[-1] < 2:
+        raise ValueError(f"{name} must have L >= 2, got L = {spins.shape[-1]}")
+    return spins
+
+
+def energy(spins: np.ndarray, J: float = 1.0) -> float | np.ndarray:
+    """Total energy H = −J Σ_<ij> s_i s_j of a periodic L×L configuration (each of the 2L² bonds once).
+
+    Parameters
+    ----------
+    spins : ``int8`` ±1 array of shape (L, L), or a stack of shape (..., L, L).
+    J : coupling (any finite real).
+
+    Returns
+    -------
+    float for one lattice, float64 array of shape ``spins.shape[:-2]`` for a stack.
+
+    >>> energy(np.ones((4, 4), dtype=np.int8))
+    -32.0
+    """
+    spins = _check_stack(spins)
+    J = check_real(J, "J")
+    s = spins.astype(np.int64)
+    bonds = (s * np.roll(s, -1, axis=-1)).sum(axis=(-2, -1)) + (s * np.roll(s, -1, axis=-2)).sum(axis=(-2, -1))
+    e = -J * bonds.astype(np.float64)
+    return float(e) if spins.ndim == 2 else e
+
+
+def magnetization(spins: np.ndarray) -> int | np.ndarray:
+    """Total magnetization M = Σ_i s_i of an L×L configuration (int), or of each lattice of a (..., L, L) stack.
+
+    >>> magnetization(np.ones((4, 4), dtype=np.int8))
+    16
+    """
+    spins = _check_stack(spins)
+    m = spins.sum(axis=(-2, -1), dtype=np.int64)
+    return int(m) if spins.ndim == 2 else m
+
+
+def _check_beta(beta) -> float:
+    return check_real(beta, "beta", minimum=0.0)
+
+
+def _check_writeable(spins: np.ndarray) -> None:
+    if not spins.flags.writeable:
+        raise ValueError("spins must be writeable: this sampler updates it in place")
+
+
+def _metropolis_thresholds(beta: float) -> tuple[np.uint64, np.uint64]:
+    """Thresholds for s·h = 2 and 4, i.e. ΔE = 4J and 8J: accept when u32 < t."""
+    return np.uint64(_threshold(math.exp(-4.0 * beta))), np.uint64(_threshold(math.exp(-8.0 * beta)))
+
+
+def _metropolis(spins, beta, n_sweeps, seed, record):
+    spins = check_lattice(spins, even=True)
+    _check_writeable(spins)
+    beta = _check_beta(beta)
+    n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
+    rng = as_generator(seed)
+    L = spins.shape[0]
+    X0 = np.empty((L, L // 2 + 2), dtype=np.int8)
+    X1 = np.empty_like(X0)
+    _split(spins, X0, X1)
+    S = _rng_states(rng, L // 2 + 2)
+    t2, t4 = _metropolis_thresholds(beta)
+    n_rec = n_sweeps if record else 0
+    e_out = np.empty(n_rec, dtype=np.int64)
+    m_out = np.empty(n_rec, dtype=np.int64)
+    f_out = np.empty(n_rec, dtype=np.int64)
+    e0 = int(round(energy(spins))) if record else 0
+    m0 = magnetization(spins) if record else 0
+    _metropolis_run(X0, X1, S[0], S[1], t2, t4, n_sweeps, e0, m0, e_out, m_out, f_out)
+    _merge(X0, X1, spins)
+    return IsingSeries(e_out.astype(np.float64), m_out, f_out)
+
+
+def metropolis(
+    spins: np.ndarray, beta: float, n_sweeps: int, *, seed: int | np.random.Generator | None = None
+) -> np.ndarray:
+    """Checkerboard single-spin-flip Metropolis sweeps; **updates ``spins`` in place** and returns it.
+
+    Each sweep updates first every site with r + c even, then every site with r + c odd. A site is flipped
+    with probability min(1, e^{−βΔE}), ΔE = 2J s_i Σ_{j~i} s_j (Metropolis, Rosenbluth, Rosenbluth, Teller &
+    Teller 1953, J. Chem. Phys. 21, 1087). Sites of one sublattice do not interact, so the update of a whole
+    sublattice given the other is exact and leaves e^{−βH}/Z invariant. At β = 0 every proposal is accepted
+    (every spin flips every sweep: the chain is periodic there, use it for β > 0).
+
+    Parameters
+    ----------
+    spins : ``int8`` ±1 array (L, L), L even (the checkerboard needs it), modified in place.
+    beta : inverse temperature β J >= 0 (J = 1).
+    n_sweeps : number of sweeps (each attempts L² flips), >= 0.
+    seed : int, numpy Generator or None; the kernel's generators are seeded from it.
+
+    Returns
+    -------
+    ``spins`` itself, after the sweeps.
+
+    >>> s = metropolis(random_spins(16, seed=1), 0.6, 100, seed=2)
+    >>> abs(magnetization(s)) > 200
+    True
+    """
+    _metropolis(spins, beta, n_sweeps, seed, record=False)
+    return spins
+
+
+def metropolis_series(
+    spins: np.ndarray, beta: float, n_sweeps: int, *, seed: int | np.random.Generator | None = None
+) -> IsingSeries:
+    """Run :func:`metropolis` and return energy, magnetization and flip count after every sweep.
+
+    Same chain as :func:`metropolis` with the same ``seed`` (bit for bit; **``spins`` is updated in place**);
+    the observables are accumulated inside the kernel from the accepted flips, so no lattice is copied.
+
+    Returns
+    -------
+    :class:`IsingSeries` of arrays of length ``n_sweeps``.
+
+    >>> ts = metropolis_series(random_spins(8, seed=0), BETA_C, 1000, seed=1)
+    >>> ts.energy.shape
+    (1000,)
+    """
+    return _metropolis(spins, beta, n_sweeps, seed, record=True)
+
+
+def _wolff(spins, beta, n_clusters, seed, record):
+    spins = check_lattice(spins)
+    _check_writeable(spins)
+    beta = _check_beta(beta)
+    n_clusters = check_int(n_clusters, "n_clusters", minimum=0)
+    rng = as_generator(seed)
+    work = spins if spins.flags.c_contiguous else np.ascontiguousarray(spins)
+    L = spins.shape[0]
+    state = _rng_states(rng, 1)[:, 0].copy()
+    thr = np.uint64(_threshold(-math.expm1(-2.0 * beta)))
+    qr = np.empty(L * L, dtype=np.int64)
+    qc = np.empty(L * L, dtype=np.int64)
+    n_rec = n_clusters if record else 0
+    e_out = np.empty(n_rec, dtype=np.int64)
+    m_out = np.empty(n_rec, dtype=np.int64)
+    f_out = np.empty(n_rec, dtype=np.int64)
+    e0 = int(round(energy(spins))) if record else 0
+    m0 = magnetization(spins) if record else 0
+    total = _wolff_run(work, thr, state, qr, qc, n_clusters, e0, m0, e_out, m_out, f_out)
+    if work is not spins:
+        spins[...] = work
+    return total, IsingSeries(e_out.astype(np.float64), m_out, f_out)
+
+
+def wolff(
+    spins: np.ndarray,
+    beta: float,
+    n_clusters: int,
+    *,
+    seed: int | np.random.Generator | None = None,
+    return_flips: bool = False,
+) -> np.ndarray | tuple[np.ndarray, int]:
+    """Wolff single-cluster updates; **updates ``spins`` in place** and returns it.
+
+    Each update picks a random site, grows a cluster by adding each aligned neighbour of a member with
+    probability p = 1 − e^{−2βJ} (each bond tested once), and flips the cluster (U. Wolff, "Collective Monte
+    Carlo updating for spin systems", Phys. Rev. Lett. 62, 361 (1989)). Detailed balance holds with respect
+    to e^{−βH}/Z; near T_c the clusters are large and critical slowing down is nearly absent.
+
+    Parameters
+    ----------
+    spins : ``int8`` ±1 array (L, L), L >= 2, modified in place.
+    beta : inverse temperature β J >= 0 (J = 1).
+    n_clusters : number of clusters to grow and flip, >= 0.
+    seed : int, numpy Generator or None.
+    return_flips : also return the total number of spins flipped (divide by L² for time in sweeps).
+
+    Returns
+    -------
+    ``spins``, or ``(spins, n_flipped)`` if ``return_flips``.
+
+    >>> s, n = wolff(random_spins(16, seed=1), BETA_C, 50, seed=2, return_flips=True)
+    >>> n >= 50
+    True
+    """
+    total, _ = _wolff(spins, beta, n_clusters, seed, record=False)
+    return (spins, int(total)) if return_flips else spins
+
+
+def wolff_series(
+    spins: np.ndarray, beta: float, n_clusters: int, *, seed: int | np.random.Generator | None = None
+) -> IsingSeries:
+    """Run :func:`wolff` and return energy, magnetization and cluster size after every cluster flip.
+
+    Same chain as :func:`wolff` with the same ``seed`` (bit for bit; **``spins`` is updated in place**).
+    ``flips`` holds the cluster sizes, so ``np.cumsum(flips) / L**2`` converts cluster index to sweep units.
+
+    >>> ts = wolff_series(random_spins(16, seed=0), BETA_C, 500, seed=1)
+    >>> ts.flips.min() >= 1
+    True
+    """
+    _, series = _wolff(spins, beta, n_clusters, seed, record=True)
+    return series
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Sampling: burn-in, then a fixed spacing between stored configurations.
+# --------------------------------------------------------------------------------------------------------------
+
+#: Metropolis spacing between samples: ceil(METROPOLIS_SPACING · L^z) sweeps with z = 2.17, several
+#: integrated autocorrelation times of |M| at T_c (fewer are needed away from T_c).
+METROPOLIS_SPACING = 1.0
+#: Wolff spacing between samples: enough clusters to flip WOLFF_SPACING · L² spins on average.
+WOLFF_SPACING = 5.0
+#: Default burn-in, in sweeps (Metropolis: in units of the spacing; Wolff: flipped spins / L²).
+BURN_IN = 20
+
+_Z_LOCAL = 2.17
+
+
+@njit(cache=True)
+def _metropolis_sample(X0, X1, S0, S1, t2, t4, n_burn, n_between, out):
+    empty = np.empty(0, dtype=np.int64)
+    _metropolis_run(X0, X1, S0, S1, t2, t4, n_burn, 0, 0, empty, empty, empty)
+    for i in range(out.shape[0]):
+        _metropolis_run(X0, X1, S0, S1, t2, t4, n_between, 0, 0, empty, empty, empty)
+        _merge(X0, X1, out[i])
+
+
+@njit(cache=True)
+def _wolff_until(spins, thr, state, qr, qc, min_flips):
+    """Flip clusters until at least ``min_flips`` spins have flipped; returns (clusters, flips)."""
+    empty = np.empty(0, dtype=np.int64)
+    n = 0
+    flips = 0
+    while flips < min_flips:
+        flips += _wolff_run(spins, thr, state, qr, qc, 1, 0, 0, empty, empty, empty)
+        n += 1
+    return n, flips
+
+
+@njit(cache=True)
+def _wolff_sample(spins, thr, state, qr, qc, n_between, out):
+    empty = np.empty(0, dtype=np.int64)
+    for i in range(out.shape[0]):
+        _wolff_run(spins, thr, state, qr, qc, n_between, 0, 0, empty, empty, empty)
+        out[i] = spins
+
+
+def sample(
+    L: int,
+    beta: float,
+    n_samples: int,
+    *,
+    method: str = "wolff",
+    n_burn: int | None = None,
+    n_between: int | None = None,
+    seed: int | np.random.Generator | None = None,
+) -> np.ndarray:
+    """``n_samples`` nearly independent equilibrium configurations of the periodic L×L Ising model at ``beta``.
+
+    The chain starts ordered (all +1) for β > β_c and random for β <= β_c, is burned in, and then stores one
+    configuration every ``n_between`` updates. Defaults:
+
+    - ``method="wolff"`` (:func:`wolff`, U. Wolff 1989): ``n_burn`` (clusters) defaults to as many clusters
+      as it takes to flip ``BURN_IN``·L² = 20 L² spins; the mean cluster size ⟨|C|⟩ of the burn-in then sets
+      ``n_between = ceil(WOLFF_SPACING · L² / ⟨|C|⟩)`` clusters, i.e. about 5 sweeps between samples, several
+      Wolff autocorrelation times at any temperature (about one sweep or less at T_c for L <= 128). With
+      ``n_burn=0`` the mean cluster size comes from a pilot run on a copy of the start.
+    - ``method="metropolis"`` (:func:`metropolis`, L even, β > 0): ``n_between = ceil(METROPOLIS_SPACING ·
+      L^2.17)`` sweeps, which follows the critical autocorrelation time τ ∝ L^z, z ≈ 2.17, and is several
+      times τ of |M| at T_c; at very high temperature, where almost every flip is accepted and a spin nearly
+      alternates from sweep to sweep, at least 10 / (1 − e^{−4β}) sweeps. ``n_burn = BURN_IN · n_between``.
+
+    Each stored configuration is multiplied by an independent random sign: a global spin flip, an exact Monte
+    Carlo move since H(−s) = H(s). Below T_c a local chain almost never tunnels between +M and −M on a large
+    lattice, and Wolff clusters that cover nearly the whole lattice make the sign of M alternate from cluster to
+    cluster; the random sign makes the sign of M of successive samples independent in both cases.
+
+    Parameters
+    ----------
+    L : lattice side (>= 2; even for Metropolis).
+    beta : inverse temperature β J >= 0 (J = 1).
+    n_samples : number of configurations to return, >= 0.
+    method : ``"wolff"`` or ``"metropolis"``.
+    n_burn, n_between : burn-in and spacing, in clusters (Wolff) or sweeps (Metropolis); >= 0 and >= 1.
+    seed : int, numpy Generator or None.
+
+    Returns
+    -------
+    ``int8`` array of shape (n_samples, L, L).
+
+    >>> x = sample(8, 0.3, 100, seed=0)
+    >>> x.shape, x.dtype
+    ((100, 8, 8), dtype('int8'))
+    """
+    if not isinstance(method, str) or method not in ("wolff", "metropolis"):
+        raise ValueError(f"method must be 'wolff' or 'metropolis', got {method!r}")
+    L = check_int(L, "L", minimum=2)
+    if method == "metropolis" and L % 2:
+        raise ValueError(f"L must be even for method='metropolis' (checkerboard), got L = {L}")
+    beta = _check_beta(beta)
+    n_samples = check_int(n_samples, "n_samples", minimum=0)
+    if n_burn is not None:
+        n_burn = check_int(n_burn, "n_burn", minimum=0)
+    if n_between is not None:
+        n_between = check_int(n_between, "n_between", minimum=1)
+    rng = as_generator(seed)
+    spins = np.ones((L, L), dtype=np.int8) if beta > BETA_C else random_spins(L, rng)
+    out = np.empty((n_samples, L, L), dtype=np.int8)
+    if method == "metropolis":
+        if beta == 0.0:
+            raise ValueError("beta must be > 0 for method='metropolis': at beta = 0 every flip is accepted and "
+                             "the chain is periodic (use method='wolff')")
+        if n_between is None:
+            n_between = math.ceil(max(METROPOLIS_SPACING * L**_Z_LOCAL, 10.0 / -math.expm1(-4.0 * beta)))
+        if n_burn is None:
+            n_burn = BURN_IN * n_between
+        X0 = np.empty((L, L // 2 + 2), dtype=np.int8)
+        X1 = np.empty_like(X0)
+        _split(spins, X0, X1)
+        S = _rng_states(rng, L // 2 + 2)
+        t2, t4 = _metropolis_thresholds(beta)
+        _metropolis_sample(X0, X1, S[0], S[1], t2, t4, n_burn, n_between, out)
+    else:
+        _wolff_burn_and_sample(spins, beta, n_burn, n_between, rng, out)
+    out *= (2 * rng.integers(0, 2, size=n_samples, dtype=np.int8) - 1)[:, None, None]
+    return out
+
+
+def _wolff_burn_and_sample(spins, beta, n_burn, n_between, rng, out):
+    L = spins.shape[0]
+    state = _rng_states(rng, 1)[:, 0].copy()
+    thr = np.uint64(_threshold(-math.expm1(-2.0 * beta)))
+    qr = np.empty(L * L, dtype=np.int64)
+    qc = np.empty(L * L, dtype=np.int64)
+    empty = np.empty(0, dtype=np.int64)
+    if n_burn is None:
+        n_burn, flips = _wolff_until(spins, thr, state, qr, qc, BURN_IN * L * L)
+    else:
+        flips = _wolff_run(spins, thr, state, qr, qc, n_burn, 0, 0, empty, empty, empty)
+    if n_between is None:
+        if n_burn == 0:  # no burn-in to learn the mean cluster size from: a pilot run on a copy
+            n_burn, flips = _wolff_until(spins.copy(), thr, state, qr, qc, BURN_IN * L * L)
+        n_between = math.ceil(WOLFF_SPACING * L * L * n_burn / flips)
+    _wolff_sample(spins, thr, state, qr, qc, n_between, out)
