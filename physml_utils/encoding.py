@@ -48,7 +48,7 @@ def check_bits(bits, name: str = "bits") -> np.ndarray:
         if np.issubdtype(bits.dtype, np.floating) and not np.all(np.isfinite(bits)):
             raise ValueError(f"{name} must be finite (it contains NaN or inf)")
         if not np.all((bits == 0) | (bits == 1)):
-            raise ValueError(f"{name} must be binary: every entry 0 or 1")
+            raise ValueError(f"{name} must be binary: every entry 0 or 1 (convert ±1 spins with spins_to_bits)")
     return bits
 
 
