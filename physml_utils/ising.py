@@ -63,6 +63,7 @@ BETA_C = 0.5 * math.log1p(math.sqrt(2.0))
 T_C = 1.0 / BETA_C
 
 _TWO32 = 1 << 32
+_MAX_WOLFF_L = 1 << 15  # Wolff packs a site (r, c) into one int32 as (r << 16) | c
 _U17 = np.uint64(17)
 _U21 = np.uint64(21)
 _U28 = np.uint64(28)
@@ -201,14 +202,27 @@ def _metropolis_run(X0, X1, S0, S1, t2, t4, n_sweeps, e_start, m_start, e_out, m
 # --------------------------------------------------------------------------------------------------------------
 
 
+@njit(cache=True, inline="always")
+def _wolff_try(flat, j, packed, sgn, mark, u, thr, q, tail):
+    """Branch-free bond test: add site j (packed (r << 16) | c) if aligned and u < thr; returns the new tail."""
+    add = (flat[j] == sgn) & (u < thr)
+    flat[j] = mark if add else flat[j]
+    q[tail] = packed
+    return tail + add
+
+
 @njit(cache=True)
-def _wolff_run(spins, thr, state, qr, qc, n_clusters, e_start, m_start, e_out, m_out, f_out):
+def _wolff_run(spins, thr, state, q, n_clusters, e_start, m_start, e_out, m_out, f_out):
     """Grow and flip ``n_clusters`` Wolff clusters in place; returns the number of spins flipped.
 
-    Cluster members are marked 0 while the cluster grows (so they are neither re-added nor counted as
-    boundary), which lets the energy change be read off as ΔE = 2J s0 Σ_{i∈C} Σ_{j~i} s_j (members count 0).
+    The queue ``q`` (length >= L² + 4) holds sites packed as (r << 16) | c. Every neighbour of a member is
+    tested without branches: the site joins if it is aligned with the seed and a 32-bit uniform is below
+    ``thr`` ≈ 2³² (1 − e^{−2β}); the queue slot is written either way and the tail advances by 0 or 1.
+    Members are marked −s0 directly (flipped as they join), or, when the series is recorded, 0 while the
+    cluster grows, so that ΔE = 2J s0 Σ_{i∈C} Σ_{j~i} s_j can be read off (members count 0) before flipping.
     """
     L = spins.shape[0]
+    flat = spins.reshape(L * L)
     record = e_out.shape[0] > 0
     s0_ = state[0]
     s1_ = state[1]
@@ -221,58 +235,53 @@ def _wolff_run(spins, thr, state, qr, qc, n_clusters, e_start, m_start, e_out, m
         s1_ ^= s0_
         s0_ = _rotl(s0_, _U49) ^ s1_ ^ (s1_ << _U21)
         s1_ = _rotl(s1_, _U28)
-        r = np.int64(((rnd >> _U32) * np.uint64(L)) >> _U32)
-        c = np.int64(((rnd & _LOW32) * np.uint64(L)) >> _U32)
-        sgn = spins[r, c]
-        spins[r, c] = 0
-        qr[0] = r
-        qc[0] = c
+        r = np.int32(((rnd >> _U32) * np.uint64(L)) >> _U32)
+        c = np.int32(((rnd & _LOW32) * np.uint64(L)) >> _U32)
+        sgn = flat[r * L + c]
+        mark = np.int8(0) if record else np.int8(-sgn)
+        flat[r * L + c] = mark
+        q[0] = (r << 16) | c
         head = 0
         tail = 1
         while head < tail:
-            r = qr[head]
-            c = qc[head]
+            v = q[head]
             head += 1
+            r = v >> 16
+            c = v & 0xFFFF
             rm = r - 1 if r > 0 else L - 1
             rp = r + 1 if r < L - 1 else 0
             cm = c - 1 if c > 0 else L - 1
             cp = c + 1 if c < L - 1 else 0
-            for nb in range(4):
-                if nb == 0:
-                    nr, nc = rm, c
-                elif nb == 1:
-                    nr, nc = rp, c
-                elif nb == 2:
-                    nr, nc = r, cm
-                else:
-                    nr, nc = r, cp
-                if spins[nr, nc] == sgn:
-                    rnd = _rotl(s0_ + s1_, _U17) + s0_
-                    s1_ ^= s0_
-                    s0_ = _rotl(s0_, _U49) ^ s1_ ^ (s1_ << _U21)
-                    s1_ = _rotl(s1_, _U28)
-                    if (rnd >> _U32) < thr:
-                        spins[nr, nc] = 0
-                        qr[tail] = nr
-                        qc[tail] = nc
-                        tail += 1
+            # two 64-bit draws give the four 32-bit uniforms of the four bond tests
+            rnd = _rotl(s0_ + s1_, _U17) + s0_
+            s1_ ^= s0_
+            s0_ = _rotl(s0_, _U49) ^ s1_ ^ (s1_ << _U21)
+            s1_ = _rotl(s1_, _U28)
+            rnd2 = _rotl(s0_ + s1_, _U17) + s0_
+            s1_ ^= s0_
+            s0_ = _rotl(s0_, _U49) ^ s1_ ^ (s1_ << _U21)
+            s1_ = _rotl(s1_, _U28)
+            tail = _wolff_try(flat, rm * L + c, (rm << 16) | c, sgn, mark, rnd >> _U32, thr, q, tail)
+            tail = _wolff_try(flat, rp * L + c, (rp << 16) | c, sgn, mark, rnd & _LOW32, thr, q, tail)
+            tail = _wolff_try(flat, r * L + cm, (r << 16) | cm, sgn, mark, rnd2 >> _U32, thr, q, tail)
+            tail = _wolff_try(flat, r * L + cp, (r << 16) | cp, sgn, mark, rnd2 & _LOW32, thr, q, tail)
         if record:
             bsum = 0
-            for i in range(tail):
-                r = qr[i]
-                c = qc[i]
+            for k in range(tail):
+                r = q[k] >> 16
+                c = q[k] & 0xFFFF
                 rm = r - 1 if r > 0 else L - 1
                 rp = r + 1 if r < L - 1 else 0
                 cm = c - 1 if c > 0 else L - 1
                 cp = c + 1 if c < L - 1 else 0
-                bsum += np.int64(spins[rm, c]) + np.int64(spins[rp, c]) + np.int64(spins[r, cm]) + np.int64(spins[r, cp])
+                bsum += np.int64(flat[rm * L + c]) + flat[rp * L + c] + flat[r * L + cm] + flat[r * L + cp]
+            for k in range(tail):
+                flat[(q[k] >> 16) * L + (q[k] & 0xFFFF)] = -sgn
             e += 2 * np.int64(sgn) * bsum
             m -= 2 * np.int64(sgn) * tail
             e_out[t] = e
             m_out[t] = m
             f_out[t] = tail
-        for i in range(tail):
-            spins[qr[i], qc[i]] = -sgn
         total += tail
     state[0] = s0_
     state[1] = s1_
@@ -432,6 +441,13 @@ def metropolis_series(
     return _metropolis(spins, beta, n_sweeps, seed, record=True)
 
 
+def _wolff_queue(L: int) -> np.ndarray:
+    """Cluster queue of packed sites (r << 16) | c, with 4 slack slots for the branch-free writes."""
+    if L > _MAX_WOLFF_L:
+        raise ValueError(f"spins must have L <= {_MAX_WOLFF_L} for wolff (sites are packed in 32 bits), got L = {L}")
+    return np.empty(L * L + 4, dtype=np.int32)
+
+
 def _wolff(spins, beta, n_clusters, seed, record):
     spins = check_lattice(spins)
     _check_writeable(spins)
@@ -442,15 +458,14 @@ def _wolff(spins, beta, n_clusters, seed, record):
     L = spins.shape[0]
     state = _rng_states(rng, 1)[:, 0].copy()
     thr = np.uint64(_threshold(-math.expm1(-2.0 * beta)))
-    qr = np.empty(L * L, dtype=np.int64)
-    qc = np.empty(L * L, dtype=np.int64)
+    q = _wolff_queue(L)
     n_rec = n_clusters if record else 0
     e_out = np.empty(n_rec, dtype=np.int64)
     m_out = np.empty(n_rec, dtype=np.int64)
     f_out = np.empty(n_rec, dtype=np.int64)
     e0 = int(round(energy(spins))) if record else 0
     m0 = magnetization(spins) if record else 0
-    total = _wolff_run(work, thr, state, qr, qc, n_clusters, e0, m0, e_out, m_out, f_out)
+    total = _wolff_run(work, thr, state, q, n_clusters, e0, m0, e_out, m_out, f_out)
     if work is not spins:
         spins[...] = work
     return total, IsingSeries(e_out.astype(np.float64), m_out, f_out)
@@ -511,11 +526,14 @@ def wolff_series(
 # Sampling: burn-in, then a fixed spacing between stored configurations.
 # --------------------------------------------------------------------------------------------------------------
 
-#: Metropolis spacing between samples: ceil(METROPOLIS_SPACING · L^z) sweeps with z = 2.17, several
-#: integrated autocorrelation times of |M| at T_c (fewer are needed away from T_c).
-METROPOLIS_SPACING = 1.0
-#: Wolff spacing between samples: enough clusters to flip WOLFF_SPACING · L² spins on average.
-WOLFF_SPACING = 5.0
+#: Metropolis spacing between samples: ceil(METROPOLIS_SPACING · L^z) sweeps with z = 2.17. Measured here at
+#: T_c (checkerboard Metropolis, L = 16–64): τ_int(|M|) ≈ 0.025 L^z and τ_int(E) ≈ 0.01 L^z sweeps, so the
+#: spacing is about 10 τ_int(|M|) at T_c and more away from it.
+METROPOLIS_SPACING = 0.25
+#: Wolff spacing between samples: enough clusters to flip WOLFF_SPACING · L² spins on average. Measured here
+#: at T_c: τ_int(E) ≈ 1.4, 1.8, 2.2, 2.5 sweeps at L = 16, 32, 64, 128 (τ_int(|M|) is smaller), so the
+#: spacing is at least 4 τ_int(E) up to L = 128.
+WOLFF_SPACING = 10.0
 #: Default burn-in, in sweeps (Metropolis: in units of the spacing; Wolff: flipped spins / L²).
 BURN_IN = 20
 
@@ -532,22 +550,22 @@ def _metropolis_sample(X0, X1, S0, S1, t2, t4, n_burn, n_between, out):
 
 
 @njit(cache=True)
-def _wolff_until(spins, thr, state, qr, qc, min_flips):
+def _wolff_until(spins, thr, state, q, min_flips):
     """Flip clusters until at least ``min_flips`` spins have flipped; returns (clusters, flips)."""
     empty = np.empty(0, dtype=np.int64)
     n = 0
     flips = 0
     while flips < min_flips:
-        flips += _wolff_run(spins, thr, state, qr, qc, 1, 0, 0, empty, empty, empty)
+        flips += _wolff_run(spins, thr, state, q, 1, 0, 0, empty, empty, empty)
         n += 1
     return n, flips
 
 
 @njit(cache=True)
-def _wolff_sample(spins, thr, state, qr, qc, n_between, out):
+def _wolff_sample(spins, thr, state, q, n_between, out):
     empty = np.empty(0, dtype=np.int64)
     for i in range(out.shape[0]):
-        _wolff_run(spins, thr, state, qr, qc, n_between, 0, 0, empty, empty, empty)
+        _wolff_run(spins, thr, state, q, n_between, 0, 0, empty, empty, empty)
         out[i] = spins
 
 
@@ -568,12 +586,12 @@ def sample(
 
     - ``method="wolff"`` (:func:`wolff`, U. Wolff 1989): ``n_burn`` (clusters) defaults to as many clusters
       as it takes to flip ``BURN_IN``·L² = 20 L² spins; the mean cluster size ⟨|C|⟩ of the burn-in then sets
-      ``n_between = ceil(WOLFF_SPACING · L² / ⟨|C|⟩)`` clusters, i.e. about 5 sweeps between samples, several
-      Wolff autocorrelation times at any temperature (about one sweep or less at T_c for L <= 128). With
-      ``n_burn=0`` the mean cluster size comes from a pilot run on a copy of the start.
+      ``n_between = ceil(WOLFF_SPACING · L² / ⟨|C|⟩)`` clusters, i.e. about 10 sweeps between samples, at
+      least 4 integrated autocorrelation times of the energy up to L = 128 at T_c (where they are longest).
+      With ``n_burn=0`` the mean cluster size comes from a pilot run on a copy of the start.
     - ``method="metropolis"`` (:func:`metropolis`, L even, β > 0): ``n_between = ceil(METROPOLIS_SPACING ·
-      L^2.17)`` sweeps, which follows the critical autocorrelation time τ ∝ L^z, z ≈ 2.17, and is several
-      times τ of |M| at T_c; at very high temperature, where almost every flip is accepted and a spin nearly
+      L^2.17)`` sweeps, which follows the critical autocorrelation time τ ∝ L^z, z ≈ 2.17, and is about
+      10 τ_int(|M|) at T_c; at very high temperature, where almost every flip is accepted and a spin nearly
       alternates from sweep to sweep, at least 10 / (1 − e^{−4β}) sweeps. ``n_burn = BURN_IN · n_between``.
 
     Each stored configuration is multiplied by an independent random sign: a global spin flip, an exact Monte
@@ -600,7 +618,7 @@ def sample(
     """
     if not isinstance(method, str) or method not in ("wolff", "metropolis"):
         raise ValueError(f"method must be 'wolff' or 'metropolis', got {method!r}")
-    L = check_int(L, "L", minimum=2)
+    L = check_int(L, "L", minimum=2, maximum=_MAX_WOLFF_L if method == "wolff" else None)
     if method == "metropolis" and L % 2:
         raise ValueError(f"L must be even for method='metropolis' (checkerboard), got L = {L}")
     beta = _check_beta(beta)
@@ -636,15 +654,14 @@ def _wolff_burn_and_sample(spins, beta, n_burn, n_between, rng, out):
     L = spins.shape[0]
     state = _rng_states(rng, 1)[:, 0].copy()
     thr = np.uint64(_threshold(-math.expm1(-2.0 * beta)))
-    qr = np.empty(L * L, dtype=np.int64)
-    qc = np.empty(L * L, dtype=np.int64)
+    q = _wolff_queue(L)
     empty = np.empty(0, dtype=np.int64)
     if n_burn is None:
-        n_burn, flips = _wolff_until(spins, thr, state, qr, qc, BURN_IN * L * L)
+        n_burn, flips = _wolff_until(spins, thr, state, q, BURN_IN * L * L)
     else:
-        flips = _wolff_run(spins, thr, state, qr, qc, n_burn, 0, 0, empty, empty, empty)
+        flips = _wolff_run(spins, thr, state, q, n_burn, 0, 0, empty, empty, empty)
     if n_between is None:
         if n_burn == 0:  # no burn-in to learn the mean cluster size from: a pilot run on a copy
-            n_burn, flips = _wolff_until(spins.copy(), thr, state, qr, qc, BURN_IN * L * L)
+            n_burn, flips = _wolff_until(spins.copy(), thr, state, q, BURN_IN * L * L)
         n_between = math.ceil(WOLFF_SPACING * L * L * n_burn / flips)
-    _wolff_sample(spins, thr, state, qr, qc, n_between, out)
+    _wolff_sample(spins, thr, state, q, n_between, out)

@@ -220,6 +220,14 @@ def test_wolff_limits():
     assert n == 81 and np.all(up == -1)  # p_add = 1 on an ordered lattice: one cluster flips everything
 
 
+def test_sample_spacing_options():
+    x = ising.sample(6, 0.3, 50, n_burn=0, seed=1)  # Wolff spacing from a pilot run
+    y = ising.sample(6, 0.3, 50, method="metropolis", n_burn=0, n_between=1, seed=1)
+    for z in (x, y):
+        assert z.shape == (50, 6, 6) and z.dtype == np.int8 and np.all(np.abs(z) == 1)
+    assert ising.sample(6, 0.3, 0).shape == (0, 6, 6)
+
+
 def test_low_temperature_samples_are_ordered_and_symmetric():
     for method in METHODS:
         x = ising.sample(16, 1 / 1.5, 400, method=method, seed=3)
@@ -267,6 +275,7 @@ GOOD = ising.random_spins(4, seed=0)
         (lambda: ising.sample(4, 0.4, 10, method="heatbath"), ValueError, "method"),
         (lambda: ising.sample(5, 0.4, 10, method="metropolis"), ValueError, "L"),
         (lambda: ising.sample(1, 0.4, 10), ValueError, "L"),
+        (lambda: ising.sample(40_000, 0.4, 1), ValueError, "L"),
         (lambda: ising.sample(4.0, 0.4, 10), TypeError, "L"),
         (lambda: ising.sample(4, np.nan, 10), ValueError, "beta"),
         (lambda: ising.sample(4, 0.0, 10, method="metropolis"), ValueError, "beta"),
