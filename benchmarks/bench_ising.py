@@ -98,7 +98,8 @@ def run() -> list[dict]:
             "ours_s": ours,
             "baseline_s": base,
             "ratio": base / ours,
-            "note": "baseline: NumPy checkerboard (np.roll sums, Generator uniforms, masked flips); target <= 1.5 ns at L=256",
+            "note": "baseline: NumPy checkerboard (np.roll sums, Generator uniforms, masked flips); "
+            "target <= 1.5 ns at L=256",
         })
 
     # Wolff: time per flipped spin.
@@ -114,7 +115,8 @@ def run() -> list[dict]:
             "ours_s": ours,
             "baseline_s": base,
             "ratio": base / ours,
-            "note": "baseline: textbook numba Wolff (np.random per bond, % neighbours, branches); target <= 20 ns at L=128",
+            "note": "baseline: textbook numba Wolff (np.random per bond, % neighbours, branches); "
+            "target <= 20 ns at L=128",
         })
     return rows
 
