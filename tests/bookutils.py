@@ -41,5 +41,8 @@ def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
         for out in cell.get("outputs", []):
             meta = out.get("metadata", {}).get("scrapbook")
             if meta and "name" in meta:
-                values[meta["name"]] = out.get("data", {}).get("text/plain", "")
+                data = out.get("data", {})
+                # glue(..., display=False) stores the value under its mime prefix, e.g. application/papermill.record/
+                prefixed = meta.get("mime_prefix", "") + "text/plain"
+                values[meta["name"]] = data.get("text/plain", data.get(prefixed, ""))
     return values
