@@ -1,0 +1,293 @@
+"""Small fully connected networks in plain NumPy: smooth activations with all their derivatives, an MLP
+with exact backpropagation, and Adam.
+
+This is the network used to test the arguments of Lin, Tegmark & Rolnick, *Why does deep and cheap learning
+work so well?*, J. Stat. Phys. 168, 1223 (2017), arXiv:1608.08225, by hand: it is small enough to read, fast
+enough for a chapter (a few thousand Adam steps of a ~100-parameter network take well under a second), and
+it can be built from explicit weights, so a network constructed on paper (a tree of multiplication gates, see
+:mod:`physml_utils.cheap`) can be evaluated, differentiated and trained with the same code as a random one.
+
+Conventions: the network maps ``X`` of shape ``(N, n_in)`` to ``(N,)``; hidden layers apply the activation
+element-wise to ``z = a W + b`` (weights ``W`` of shape ``(fan_in, fan_out)``); the output layer is linear;
+the loss is the mean squared error ``mean((f(X) − y)²)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from numpy.polynomial import polynomial as P
+from scipy.special import expit
+
+from ._validate import as_generator, check_int, check_real
+
+__all__ = ["Activation", "get_activation", "ACTIVATIONS", "MLP"]
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A smooth activation σ with its derivatives.
+
+    ``derivative(k, x)`` returns d^kσ/dx^k at ``x`` for every order in ``orders`` (``None`` means all orders);
+    ``default_bias`` is the bias b at which :mod:`physml_utils.cheap` expands σ (where |σ″(b)| is largest).
+    """
+
+    name: str
+    fn: Callable[[np.ndarray], np.ndarray]
+    derivative: Callable[[int, np.ndarray], np.ndarray] = field(repr=False)
+    default_bias: float = 0.0
+    orders: tuple[int, ...] | None = None
+
+    def __call__(self, x):
+        return self.fn(x)
+
+    def d(self, k: int, x) -> np.ndarray:
+        """d^kσ/dx^k at ``x``; raises ValueError when this activation does not provide order ``k``."""
+        k = check_int(k, "k", minimum=0)
+        if self.orders is not None and k not in self.orders:
+            raise ValueError(
+                f"activation {self.name!r} provides derivatives of orders {self.orders} only, not k = {k}"
+            )
+        return self.derivative(k, np.asarray(x, dtype=float))
+
+
+@lru_cache(maxsize=64)
+def _chain_poly(k: int, kind: str) -> np.ndarray:
+    """Coefficients of the polynomial p_k with d^k g/dx^k = p_k(g) for g = logistic (g′ = g − g²) or tanh
+    (g′ = 1 − g²): p_0(g) = g and p_{k+1} = p_k′ · g′, so every derivative of every order is exact."""
+    gprime = np.array([0.0, 1.0, -1.0]) if kind == "logistic" else np.array([1.0, 0.0, -1.0])
+    p = np.array([0.0, 1.0])
+    for _ in range(k):
+        p = P.polymul(P.polyder(p), gprime)
+    return p
+
+
+def _logistic_d(k: int, x: np.ndarray) -> np.ndarray:
+    return P.polyval(expit(x), _chain_poly(k, "logistic"))
+
+
+def _tanh_d(k: int, x: np.ndarray) -> np.ndarray:
+    return P.polyval(np.tanh(x), _chain_poly(k, "tanh"))
+
+
+def _softplus(x):
+    return np.logaddexp(0.0, x)
+
+
+def _softplus_d(k: int, x: np.ndarray) -> np.ndarray:
+    return _softplus(x) if k == 0 else _logistic_d(k - 1, x)
+
+
+def _exp_d(k: int, x: np.ndarray) -> np.ndarray:
+    return np.exp(x)
+
+
+#: The built-in activations. Default biases maximise |σ″(b)|: softplus b = 0 (σ″ = 1/4), logistic
+#: b = ln(2 + √3) (σ″ = −√3/18), tanh b = artanh(1/√3) (σ″ = −4/(3√3)); exp has σ″ = e^b, b = 0 by convention.
+ACTIVATIONS: dict[str, Activation] = {
+    "softplus": Activation("softplus", _softplus, _softplus_d, 0.0),
+    "logistic": Activation("logistic", expit, _logistic_d, float(np.log(2.0 + np.sqrt(3.0)))),
+    "tanh": Activation("tanh", np.tanh, _tanh_d, float(np.arctanh(1.0 / np.sqrt(3.0)))),
+    "exp": Activation("exp", np.exp, _exp_d, 0.0),
+}
+
+
+def get_activation(spec, name: str = "activation") -> Activation:
+    """Resolve ``spec`` to an :class:`Activation`.
+
+    ``spec`` is a name in :data:`ACTIVATIONS` ("softplus", "logistic", "tanh", "exp"), an :class:`Activation`, or
+    a pair ``(sigma, sigma_second)`` of vectorised callables σ and σ″ (then only orders 0 and 2 are available, which
+    is all :func:`physml_utils.cheap.multiplication_gate` needs).
+
+    >>> float(get_activation("softplus").d(2, 0.0))
+    0.25
+    """
+    if isinstance(spec, Activation):
+        return spec
+    if isinstance(spec, str):
+        if spec not in ACTIVATIONS:
+            raise ValueError(f"{name} must be one of {sorted(ACTIVATIONS)}, an Activation or a pair (σ, σ″), got {spec!r}")
+        return ACTIVATIONS[spec]
+    if isinstance(spec, tuple) and len(spec) == 2 and all(callable(f) for f in spec):
+        sigma, second = spec
+        return Activation("custom", sigma, lambda k, x: sigma(x) if k == 0 else second(x), 0.0, orders=(0, 2))
+    raise TypeError(f"{name} must be a name, an Activation or a pair (σ, σ″) of callables, got {type(spec).__name__}")
+
+
+def _check_matrix(X, name: str, n_cols: int | None = None) -> np.ndarray:
+    if isinstance(X, (str, bytes)) or X is None:
+        raise TypeError(f"{name} must be an array of real numbers, got {type(X).__name__}")
+    arr = np.asarray(X)
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_) or np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
+    arr = arr.astype(float)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-dimensional (samples × features), got shape {arr.shape}")
+    if n_cols is not None and arr.shape[1] != n_cols:
+        raise ValueError(f"{name} must have {n_cols} columns, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (it contains NaN or inf)")
+    return arr
+
+
+class MLP:
+    """A fully connected network f(x) = W_L σ(… σ(x W_1 + b_1) …) + b_L with a linear output, in NumPy.
+
+    The loss is the mean squared error; :meth:`loss_and_grad` backpropagates it exactly (checked against finite
+    differences in the tests) and :meth:`fit` runs Adam (Kingma & Ba 2015, arXiv:1412.6980).
+
+    Parameters
+    ----------
+    sizes : layer widths ``[n_in, h_1, …, h_k, 1]``; at least one hidden layer, output width 1.
+    activation : hidden-layer activation (see :func:`get_activation`; it needs its first derivative).
+    seed : int or Generator for the Glorot-uniform initial weights (biases start at 0).
+
+    Attributes
+    ----------
+    weights, biases : lists of arrays, ``weights[l]`` of shape ``(sizes[l], sizes[l+1])``.
+    loss_curve_ : training loss after each :meth:`fit` step.
+
+    Example
+    -------
+    >>> net = MLP([2, 8, 1], "tanh", seed=0)
+    >>> X = np.random.default_rng(1).uniform(-1, 1, (64, 2))
+    >>> _ = net.fit(X, X[:, 0] * X[:, 1], steps=200, lr=0.02, seed=2)
+    >>> net.loss_curve_[-1] < net.loss_curve_[0]
+    True
+    """
+
+    def __init__(self, sizes: Sequence[int], activation="tanh", seed: int | np.random.Generator | None = None):
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+            raise TypeError(f"sizes must be a sequence of ints, got {type(sizes).__name__}")
+        sizes = [check_int(s, "sizes", minimum=1) for s in sizes]
+        if len(sizes) < 3:
+            raise ValueError(f"sizes must list the input, at least one hidden layer and the output, got {sizes}")
+        if sizes[-1] != 1:
+            raise ValueError(f"sizes must end with an output width of 1, got {sizes[-1]}")
+        self.sizes = sizes
+        self.activation = get_activation(activation)
+        self.activation.d(1, 0.0)  # backpropagation needs σ′: fail now, not in the middle of fit
+        rng = as_generator(seed)
+        self.weights = []
+        self.biases = []
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+            limit = np.sqrt(6.0 / (fan_in + fan_out))
+            self.weights.append(rng.uniform(-limit, limit, (fan_in, fan_out)))
+            self.biases.append(np.zeros(fan_out))
+        self.loss_curve_: list[float] = []
+
+    @classmethod
+    def from_weights(cls, weights: Sequence, biases: Sequence, activation="tanh") -> "MLP":
+        """A network with the given weights (``weights[l]`` of shape ``(fan_in, fan_out)``) and biases (copied)."""
+        if len(weights) != len(biases) or len(weights) < 2:
+            raise ValueError(f"weights and biases must be two lists of equal length >= 2, got {len(weights)} and {len(biases)}")
+        Ws = [_check_matrix(W, f"weights[{i}]") for i, W in enumerate(weights)]
+        sizes = [Ws[0].shape[0]] + [W.shape[1] for W in Ws]
+        for i, W in enumerate(Ws[1:], start=1):
+            if W.shape[0] != Ws[i - 1].shape[1]:
+                raise ValueError(f"weights[{i}] has {W.shape[0]} rows, expected {Ws[i - 1].shape[1]}")
+        bs = []
+        for i, b in enumerate(biases):
+            b = _check_matrix(np.reshape(np.asarray(b, dtype=float), (1, -1)), f"biases[{i}]", sizes[i + 1])
+            bs.append(b[0])
+        net = cls(sizes, activation, seed=0)
+        net.weights, net.biases = Ws, bs
+        return net
+
+    @property
+    def n_params(self) -> int:
+        """Number of trainable parameters (weights and biases)."""
+        return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
+
+    def _forward(self, X: np.ndarray):
+        a, zs, acts = X, [], [X]
+        for W, b in zip(self.weights[:-1], self.biases[:-1]):
+            z = a @ W + b
+            a = self.activation.fn(z)
+            zs.append(z)
+            acts.append(a)
+        return a @ self.weights[-1][:, 0] + self.biases[-1][0], zs, acts
+
+    def predict(self, X) -> np.ndarray:
+        """f(X), shape ``(N,)``."""
+        return self._forward(_check_matrix(X, "X", self.sizes[0]))[0]
+
+    def _check_xy(self, X, y):
+        X = _check_matrix(X, "X", self.sizes[0])
+        y = np.asarray(y, dtype=float).reshape(-1)
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(f"y must have one value per row of X ({X.shape[0]}), got {y.shape[0]}")
+        if not np.all(np.isfinite(y)):
+            raise ValueError("y must be finite (it contains NaN or inf)")
+        return X, y
+
+    def _grad(self, X: np.ndarray, y: np.ndarray):
+        out, zs, acts = self._forward(X)
+        r = out - y
+        delta = (2.0 / X.shape[0]) * r[:, None]
+        gW, gb = [None] * len(self.weights), [None] * len(self.weights)
+        for layer in range(len(self.weights) - 1, -1, -1):
+            gW[layer] = acts[layer].T @ delta
+            gb[layer] = delta.sum(axis=0)
+            if layer:
+                delta = (delta @ self.weights[layer].T) * self.activation.d(1, zs[layer - 1])
+        return float(np.mean(r * r)), gW, gb
+
+    def loss_and_grad(self, X, y) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+        """Mean squared error on (X, y) and its exact gradient: ``(loss, grad_weights, grad_biases)``."""
+        X, y = self._check_xy(X, y)
+        return self._grad(X, y)
+
+    def loss(self, X, y) -> float:
+        """Mean squared error mean((f(X) − y)²)."""
+        X, y = self._check_xy(X, y)
+        r = self._forward(X)[0] - y
+        return float(np.mean(r * r))
+
+    def fit(
+        self,
+        X,
+        y,
+        *,
+        steps: int = 1000,
+        lr: float = 1e-2,
+        batch_size: int | None = None,
+        seed: int | np.random.Generator | None = None,
+    ) -> "MLP":
+        """Train with Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e−8) for ``steps`` steps, continuing from the current weights.
+
+        ``batch_size=None`` uses the full batch (then ``seed`` is unused); otherwise each step draws a minibatch
+        without replacement from ``seed``. Appends the minibatch loss of every step to ``loss_curve_``.
+        Modifies the network in place and returns it.
+        """
+        X, y = self._check_xy(X, y)
+        steps = check_int(steps, "steps", minimum=1)
+        lr = check_real(lr, "lr", minimum=0.0, strict_minimum=True)
+        N = X.shape[0]
+        if batch_size is not None:
+            batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=N)
+        rng = as_generator(seed)
+        params = self.weights + self.biases
+        m = [np.zeros_like(p) for p in params]
+        v = [np.zeros_like(p) for p in params]
+        b1, b2, eps = 0.9, 0.999, 1e-8
+        for t in range(1, steps + 1):
+            if batch_size is None:
+                Xb, yb = X, y
+            else:
+                idx = rng.choice(N, batch_size, replace=False)
+                Xb, yb = X[idx], y[idx]
+            loss, gW, gb = self._grad(Xb, yb)
+            self.loss_curve_.append(loss)
+            step = lr * np.sqrt(1.0 - b2**t) / (1.0 - b1**t)
+            for p, g, mi, vi in zip(params, gW + gb, m, v):
+                mi *= b1
+                mi += (1.0 - b1) * g
+                vi *= b2
+                vi += (1.0 - b2) * g * g
+                p -= step * mi / (np.sqrt(vi) + eps)
+        return self
+
