@@ -99,6 +99,14 @@ def _rotl(x, k):
     return (x << k) | (x >> (_U64 - k))
 
 
+@njit(cache=True, inline="always")
+def _next(s0, s1):
+    """One step of xoroshiro128++: returns (64-bit output, new s0, new s1)."""
+    result = _rotl(s0 + s1, _U17) + s0
+    s1 ^= s0
+    return result, _rotl(s0, _U49) ^ s1 ^ (s1 << _U21), _rotl(s1, _U28)
+
+
 def _rng_states(rng: np.random.Generator, n: int) -> np.ndarray:
     """``n`` independent xoroshiro128++ states, shape (2, n) uint64, drawn from ``rng`` (never all zero)."""
     states = rng.integers(0, 2**64, size=(2, n), dtype=np.uint64, endpoint=False)
@@ -180,12 +188,7 @@ def _half_sweep(X, Y, a, S0, S1, t2, t4):
         x0 = X[r0]
         x1 = X[r1]
         for k in range(1, h + 1):
-            s0 = S0[k]
-            s1 = S1[k]
-            rnd = _rotl(s0 + s1, _U17) + s0
-            s1 ^= s0
-            S0[k] = _rotl(s0, _U49) ^ s1 ^ (s1 << _U21)
-            S1[k] = _rotl(s1, _U28)
+            rnd, S0[k], S1[k] = _next(S0[k], S1[k])
             e0, m0, f0 = _metropolis_site(x0, up0, mid1, mid0, k, o0, rnd >> _U32, t2, t4)
             e1, m1, f1 = _metropolis_site(x1, mid0, dn1, mid1, k, -o0, rnd & _LOW32, t2, t4)
             de += e0 + e1
@@ -249,10 +252,7 @@ def _wolff_run(spins, thr, state, q, n_clusters, e_start, m_start, e_out, m_out,
     total = 0
     for t in range(n_clusters):
         # seed site from one 64-bit draw: row from the high, column from the low 32 bits
-        rnd = _rotl(s0_ + s1_, _U17) + s0_
-        s1_ ^= s0_
-        s0_ = _rotl(s0_, _U49) ^ s1_ ^ (s1_ << _U21)
-        s1_ = _rotl(s1_, _U28)
+        rnd, s0_, s1_ = _next(s0_, s1_)
         r = np.int32(((rnd >> _U32) * np.uint64(L)) >> _U32)
         c = np.int32(((rnd & _LOW32) * np.uint64(L)) >> _U32)
         sgn = flat[r * L + c]
@@ -271,14 +271,8 @@ def _wolff_run(spins, thr, state, q, n_clusters, e_start, m_start, e_out, m_out,
             cm = c - 1 if c > 0 else L - 1
             cp = c + 1 if c < L - 1 else 0
             # two 64-bit draws give the four 32-bit uniforms of the four bond tests
-            rnd = _rotl(s0_ + s1_, _U17) + s0_
-            s1_ ^= s0_
-            s0_ = _rotl(s0_, _U49) ^ s1_ ^ (s1_ << _U21)
-            s1_ = _rotl(s1_, _U28)
-            rnd2 = _rotl(s0_ + s1_, _U17) + s0_
-            s1_ ^= s0_
-            s0_ = _rotl(s0_, _U49) ^ s1_ ^ (s1_ << _U21)
-            s1_ = _rotl(s1_, _U28)
+            rnd, s0_, s1_ = _next(s0_, s1_)
+            rnd2, s0_, s1_ = _next(s0_, s1_)
             tail = _wolff_try(flat, rm * L + c, (rm << 16) | c, sgn, mark, rnd >> _U32, thr, q, tail)
             tail = _wolff_try(flat, rp * L + c, (rp << 16) | c, sgn, mark, rnd & _LOW32, thr, q, tail)
             tail = _wolff_try(flat, r * L + cm, (r << 16) | cm, sgn, mark, rnd2 >> _U32, thr, q, tail)

@@ -137,6 +137,19 @@ def test_energy_per_spin_L16_matches_kaufman(method, T, n):
 # -------------------------------------------------------------------------------- deterministic properties
 
 
+def test_kernel_generator_is_xoroshiro128plusplus():
+    """Reference outputs of Vigna's xoroshiro128plusplus.c from the state SplitMix64(0) gives (the values
+    Bitcoin Core's src/test/random_tests.cpp checks its xoroshiro128++ against)."""
+    s0, s1 = np.uint64(0xE220A8397B1DCDAF), np.uint64(0x6E789E6AA1B965F4)
+    out = []
+    for _ in range(4):
+        r, s0, s1 = ising._next(s0, s1)
+        out.append(int(r))
+        s0, s1 = np.uint64(s0), np.uint64(s1)
+    assert out == [0x6F68E1E7E2646EE1, 0xBF971B7F454094AD, 0x48F2DE556F30DE38, 0x6EA7C59F89BBFC75]
+
+
+
 @pytest.mark.parametrize("L", [2, 4, 10])
 def test_series_track_the_lattice(L):
     for run in (ising.metropolis_series, ising.wolff_series):
