@@ -17,7 +17,8 @@ distribution (no discretisation error, only statistical error):
   Near T_c its autocorrelation time grows like L^z with z ≈ 2.17 (critical slowing down).
 - :func:`wolff`: Wolff's single-cluster algorithm (U. Wolff, Phys. Rev. Lett. 62, 361 (1989)). A cluster is
   grown from a random site by adding aligned neighbours with probability 1 − e^{−2βJ} and flipped as a whole;
-  at T_c its autocorrelation time in sweep units grows only like L^{0.25}.
+  at T_c its autocorrelation time in sweep units grows only like L^{0.25} (Coddington & Baillie, Phys. Rev.
+  Lett. 68, 962 (1992)).
 
 :func:`sample` wraps both into "give me n nearly independent configurations"; :func:`metropolis_series` and
 :func:`wolff_series` return the energy and magnetization after every sweep or cluster, computed inside the
@@ -27,8 +28,8 @@ Implementation notes (speed, see ``benchmarks/bench_ising.py``): each kernel dra
 its own xoroshiro128++ generators (Blackman & Vigna 2021, ACM TOMS 47, 36; arXiv:1805.01407) whose states are
 drawn from the caller's :class:`numpy.random.Generator`, so results are reproducible bit for bit from ``seed``.
 Metropolis stores the two sublattices as separate arrays with ghost columns (no index wraps in the inner
-loop), keeps one generator per column so that the loop over a row vectorises (checked in the assembly: 4×64-bit
-AVX lanes, ``vprolq`` rotations), takes the high and low 32 bits of one draw for the same column of two rows,
+loop), keeps one generator per column so that the loop over a row vectorises (checked in the assembly on the
+development machine: 4×64-bit AVX lanes), takes the high and low 32 bits of one draw for the same column of two rows,
 and compares them with integer acceptance thresholds for ΔE ∈ {4J, 8J}. Wolff grows the cluster from a
 queue of packed sites and tests the four bonds of a member without branches.
 """
@@ -224,6 +225,16 @@ def _metropolis_run(X0, X1, S0, S1, t2, t4, n_sweeps, e_start, m_start, e_out, m
 
 
 @njit(cache=True, inline="always")
+def _wrap(r, c, L):
+    """Periodic neighbour rows and columns of site (r, c): (r − 1, r + 1, c − 1, c + 1) mod L, without %."""
+    rm = r - 1 if r > 0 else L - 1
+    rp = r + 1 if r < L - 1 else 0
+    cm = c - 1 if c > 0 else L - 1
+    cp = c + 1 if c < L - 1 else 0
+    return rm, rp, cm, cp
+
+
+@njit(cache=True, inline="always")
 def _wolff_try(flat, j, packed, sgn, mark, u, thr, q, tail):
     """Branch-free bond test: add site j (packed (r << 16) | c) if aligned and u < thr; returns the new tail."""
     add = (flat[j] == sgn) & (u < thr)
@@ -266,10 +277,7 @@ def _wolff_run(spins, thr, state, q, n_clusters, e_start, m_start, e_out, m_out,
             head += 1
             r = v >> 16
             c = v & 0xFFFF
-            rm = r - 1 if r > 0 else L - 1
-            rp = r + 1 if r < L - 1 else 0
-            cm = c - 1 if c > 0 else L - 1
-            cp = c + 1 if c < L - 1 else 0
+            rm, rp, cm, cp = _wrap(r, c, L)
             # two 64-bit draws give the four 32-bit uniforms of the four bond tests
             rnd, s0_, s1_ = _next(s0_, s1_)
             rnd2, s0_, s1_ = _next(s0_, s1_)
@@ -282,10 +290,7 @@ def _wolff_run(spins, thr, state, q, n_clusters, e_start, m_start, e_out, m_out,
             for k in range(tail):
                 r = q[k] >> 16
                 c = q[k] & 0xFFFF
-                rm = r - 1 if r > 0 else L - 1
-                rp = r + 1 if r < L - 1 else 0
-                cm = c - 1 if c > 0 else L - 1
-                cp = c + 1 if c < L - 1 else 0
+                rm, rp, cm, cp = _wrap(r, c, L)
                 bsum += np.int64(flat[rm * L + c]) + flat[rp * L + c] + flat[r * L + cm] + flat[r * L + cp]
             for k in range(tail):
                 flat[(q[k] >> 16) * L + (q[k] & 0xFFFF)] = -sgn
