@@ -25,7 +25,7 @@ import numpy as np
 from numba import njit
 
 from ._validate import as_generator, check_int
-from .rbm import RBM, _GAMMA, _mix, _new_state
+from .rbm import RBM, _GAMMA, _mix, _new_state, _single_threaded_blas
 
 __all__ = ["AISResult", "ais_log_partition"]
 
@@ -140,14 +140,15 @@ def ais_log_partition(
     a = np.empty((n_runs, n_h))
     h = np.empty((n_runs, n_h))
     pre_v = np.empty((n_runs, n_v))
-    for k in range(1, n_betas):
-        np.matmul(v, W.T, out=a)
-        a += c
-        last = k == n_betas - 1
-        _ais_hidden_kernel(a, betas[k - 1], betas[k], d, logw, h, state, not last)
-        if not last:
-            np.matmul(h, W, out=pre_v)
-            _ais_visible_kernel(pre_v, b_base, b, betas[k], v, d, state)
+    with _single_threaded_blas():
+        for k in range(1, n_betas):
+            np.matmul(v, W.T, out=a)
+            a += c
+            last = k == n_betas - 1
+            _ais_hidden_kernel(a, betas[k - 1], betas[k], d, logw, h, state, not last)
+            if not last:
+                np.matmul(h, W, out=pre_v)
+                _ais_visible_kernel(pre_v, b_base, b, betas[k], v, d, state)
 
     top = logw.max()
     w = np.exp(logw - top)

@@ -1,0 +1,90 @@
+"""The numbers glued in book/rbm.md against exact enumeration, AIS against the exact ln Z, and the prose's claims.
+
+Trained machines depend on floating-point details (BLAS kernels differ between CPUs), so the tolerances on
+learned quantities are loose and stated; exact quantities are checked to rounding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from physml_utils import enumeration as en
+
+pytestmark = pytest.mark.book
+
+L, N = 4, 16
+
+
+@pytest.fixture(scope="module")
+def g(glue):
+    return {name: float(value) for name, value in glue("rbm").items()}
+
+
+def exact_4x4(T):
+    """(p, energy per spin, specific heat per spin, <|m|>) of the periodic 4×4 Ising model by enumeration."""
+    states = en.spin_states(N)
+    E = en.energies(states, en.lattice_couplings(L))
+    p, _ = en.boltzmann(E, 1.0 / T)
+    e = p @ E
+    return p, e / N, (p @ E**2 - e**2) / (N * T**2), p @ (np.abs(states.sum(axis=1)) / N)
+
+
+def test_brute_force_checks(g):
+    assert g["fe_err"] < 1e-12
+    assert g["cond_err"] < 1e-12
+    assert g["grad_err"] < 1e-7  # central finite difference with step 1e-6
+
+
+def test_learning_curves(g):
+    p, *_ = exact_4x4(2.0)
+    assert g["curve_ceiling"] == pytest.approx(float(p @ np.log(p)), abs=1e-9)  # −S, exact
+    finals = [g[k] for k in ("curve_cd1", "curve_cd10", "curve_pcd1", "curve_exact")]
+    assert all(v <= g["curve_ceiling"] for v in finals)  # KL >= 0
+    assert g["curve_exact"] > g["curve_ceiling"] - 1.0
+    assert g["curve_cd1"] < g["curve_cd1_best"] - 1.0  # "CD-1 peaks and then gets worse"
+    assert g["curve_exact"] > g["curve_cd10"] + 1.0 and g["curve_pcd1"] > g["curve_cd10"] > g["curve_cd1"]
+
+
+def test_thermodynamics_at_tc(g):
+    _, e, c, m = exact_4x4(2.269)
+    assert g["e_exact_tc"] == pytest.approx(e, abs=1e-10)
+    assert g["c_exact_tc"] == pytest.approx(c, abs=1e-10)
+    assert g["m_exact_tc"] == pytest.approx(m, abs=1e-10)
+    assert abs(g["e_mc_tc"] - e) < 4 * g["e_mc_tc_se"]  # the Wolff data are unbiased
+    assert abs(g["e_rbm_tc"] - e) < 0.03  # learned: within 0.03 per spin (measured 0.002)
+    assert abs(g["c_rbm_tc"] - c) / c < 0.15
+    assert abs(g["m_rbm_tc"] - m) < 0.03
+    assert abs(g["e_gibbs_tc"] - g["e_rbm_tc"]) < 4 * g["e_gibbs_tc_se"]  # sampling the machine is unbiased
+
+
+def test_thermodynamics_all_temperatures(g):
+    assert g["max_de"] < 0.06  # measured 0.034 per spin
+    assert g["max_dm"] < 0.03
+    assert g["max_dc_rel"] < 0.25  # measured 12 %
+    assert g["max_gibbs_z"] < 4.5  # 21 comparisons of Gibbs samples with the machine's exact values
+
+
+def test_hidden_units(g):
+    kls = [g[f"kl_{t}_{n}"] for t in ("tc", "hot") for n in (2, 8, 32)]
+    assert all(k > 0 for k in kls)
+    assert g["kl_tc_8"] > 2 * g["kl_hot_8"]  # near T_c 8 hidden units are not yet enough ...
+    assert g["kl_tc_32"] < g["kl_tc_8"] < g["kl_tc_2"]  # ... more keep helping
+    assert g["kl_hot_32"] < 3 * g["kl_hot_8"]  # far above T_c 8 already reach the floor
+    assert g["kl_hot_2"] > g["kl_tc_2"]  # with 2 hidden units the hot machine is worse
+
+
+def test_ais_against_exact_log_partition(g):
+    assert 0 < g["logz8_se"] < 0.05
+    assert abs(g["logz8_ais"] - g["logz8_exact"]) < 3 * g["logz8_se"]
+    assert g["ais_short"] < g["logz8_exact"]  # 10 temperatures: biased low ...
+    assert g["ais_short_z"] == pytest.approx((g["ais_short"] - g["logz8_exact"]) / g["ais_short_se"])
+    assert g["ais_short_z"] < -2  # ... by more than two of its own standard errors
+    assert -1.0 < g["ll8"] < 0.0  # log-likelihood per spin of binary data: below 0, above −ln 2 − margin
+
+
+def test_what_can_go_wrong(g):
+    assert g["updown_log_ratio"] > 2  # exact: 0
+    assert g["kl_low"] > 10 * g["kl_high"]
+    assert g["de_low"] < 0.05  # while the energy is fine
+    assert g["chain_flips"] <= 2
