@@ -333,3 +333,43 @@ def test_bad_inputs_to_fitted_machine():
         ais_log_partition("machine")
     with pytest.raises(ValueError, match="data"):
         ais_log_partition(rbm, data=np.zeros((3, 5)))
+
+
+def test_warm_start_continues_training():
+    X = ising_data(3, 0.4, 400, seed=6)
+    once = RBM(n_components=4, batch_size=20, n_iter=4, random_state=2).fit(X)
+    staged = RBM(n_components=4, batch_size=20, n_iter=2, random_state=2, warm_start=True).fit(X)
+    first = staged.components_.copy()
+    staged.fit(X)  # two more epochs from where it stopped, on the same random stream
+    np.testing.assert_array_equal(staged.components_, once.components_)
+    assert not np.array_equal(first, staged.components_)
+    cold = RBM(n_components=4, batch_size=20, n_iter=2, random_state=2).fit(X)
+    np.testing.assert_array_equal(cold.fit(X).components_, first)  # without warm_start each fit restarts
+
+
+def test_ising_energy_distribution_is_exact():
+    from physml_utils.rbm import ising_energy_distribution, plot_energy_distribution
+
+    L, beta = 3, 0.4
+    states = en.spin_states(L * L)
+    E = en.energies(states, en.lattice_couplings(L))
+    p, log_z = en.boltzmann(E, beta)
+    # an RBM with no hidden units' influence (zero weights) and zero biases is uniform over the 2^9 states
+    flat = RBM.from_params(np.zeros((2, 9)), np.zeros(2), np.zeros(9), dtype=np.float64)
+    levels, p_ising, p_rbm = ising_energy_distribution(flat, L, beta)
+    assert np.all(np.diff(levels) > 0) and p_ising.sum() == pytest.approx(1) and p_rbm.sum() == pytest.approx(1)
+    counts = np.array([np.sum(np.isclose(E, e)) for e in levels])
+    np.testing.assert_allclose(p_rbm, counts / 512, atol=1e-12)
+    np.testing.assert_allclose(p_ising, counts * np.exp(-beta * levels - log_z), atol=1e-12)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = plot_energy_distribution(flat, L, beta, title="flat")
+    assert ax.get_title() == "flat"
+    with pytest.raises(ValueError, match="visible units"):
+        ising_energy_distribution(flat, 4, beta)
+    with pytest.raises(ValueError, match="beta"):
+        ising_energy_distribution(flat, 3, -1.0)
+    big = RBM.from_params(np.zeros((2, 25)), np.zeros(2), np.zeros(25))
+    with pytest.raises(ValueError, match="enumeration"):
+        ising_energy_distribution(big, 5, beta)
