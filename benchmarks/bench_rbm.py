@@ -55,10 +55,10 @@ def run(repeats: int = 5, quality_epochs: int = 5) -> list[dict]:
     X, X_test = _data()
     rows = []
     with threadpool_limits(1):
-        t_sk = _median_time(
-            lambda: BernoulliRBM(n_components=HIDDEN, learning_rate=LR, batch_size=BATCH, n_iter=1, random_state=0).fit(X),
-            repeats,
-        )
+        def sklearn(n_iter):
+            return BernoulliRBM(n_components=HIDDEN, learning_rate=LR, batch_size=BATCH, n_iter=n_iter, random_state=0)
+
+        t_sk = _median_time(lambda: sklearn(1).fit(X), repeats)
         for persistent, name in ((False, "CD-1"), (True, "PCD-1")):
             t_ours = _median_time(
                 lambda: RBM(HIDDEN, LR, BATCH, 1, random_state=0, persistent=persistent).fit(X), repeats
@@ -70,8 +70,7 @@ def run(repeats: int = 5, quality_epochs: int = 5) -> list[dict]:
                 "ratio": t_sk / t_ours,
                 "note": "baseline: sklearn BernoulliRBM (PCD-1), n_iter=1",
             })
-        sk = BernoulliRBM(n_components=HIDDEN, learning_rate=LR, batch_size=BATCH, n_iter=quality_epochs, random_state=0)
-        sk.fit(X)
+        sk = sklearn(quality_epochs).fit(X)
         ours = RBM(HIDDEN, LR, BATCH, quality_epochs, random_state=0).fit(X)
     pll_sk = _pll(sk.components_, sk.intercept_hidden_, sk.intercept_visible_, X_test)
     pll_ours = _pll(ours.components_, ours.intercept_hidden_, ours.intercept_visible_, X_test)

@@ -43,7 +43,7 @@ class AISResult(NamedTuple):
 
 
 @njit(cache=True)
-def _softplus(x):
+def _softplus_scalar(x):
     return max(x, 0.0) + np.log1p(np.exp(-abs(x)))
 
 
@@ -55,7 +55,7 @@ def _ais_hidden_kernel(a, beta_prev, beta, d, logw, h, state, draw):
         acc = (beta - beta_prev) * d[r]
         for j in range(a.shape[1]):
             x = a[r, j]
-            acc += _softplus(beta * x) - _softplus(beta_prev * x)
+            acc += _softplus_scalar(beta * x) - _softplus_scalar(beta_prev * x)
             if draw:
                 c += _GAMMA
                 u = (_mix(c) >> np.uint64(11)) * _UNIT53

@@ -391,7 +391,9 @@ class RBM:
             raise ValueError(f"{name} must contain at least one sample, got shape {arr.shape}")
         check_bits(arr, name)
         if hasattr(self, "n_features_in_") and arr.shape[1] != self.n_features_in_:
-            raise ValueError(f"{name} has {arr.shape[1]} features, but this RBM has {self.n_features_in_} visible units")
+            raise ValueError(
+                f"{name} has {arr.shape[1]} features, but this RBM has {self.n_features_in_} visible units"
+            )
         return np.ascontiguousarray(arr, dtype=self.dtype if dtype is None else dtype)
 
     # ---------------------------------------------------------------- construction from parameters
@@ -477,7 +479,7 @@ class RBM:
             self.intercept_hidden_ += alpha * ws.gh
             return
         if getattr(self, "_velocity", None) is None:
-            self._velocity = (np.zeros_like(W), np.zeros_like(self.intercept_visible_), np.zeros_like(self.intercept_hidden_))
+            self._velocity = tuple(np.zeros_like(a) for a in (W, self.intercept_visible_, self.intercept_hidden_))
         dW, dbv, dbh = self._velocity
         gemm(alpha, ws.V.T, ws.H.T, beta=float(self.momentum), c=dW.T, trans_b=1, overwrite_c=1)
         _momentum_kernel(W, dW, lr * self.weight_decay, lr * self.l1)
@@ -696,7 +698,9 @@ class RBM:
                 gb -= p @ s
         return gW, gc, gb
 
-    def cd_gradient(self, X, seed: int | np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def cd_gradient(
+        self, X, seed: int | np.random.Generator | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The CD-k (or, if ``persistent``, one PCD-k) gradient estimate that :meth:`fit` would apply for batch X.
 
         Runs the same positive and negative phase as training (k = ``self.k`` Gibbs steps) without updating the
@@ -790,7 +794,8 @@ def plot_energy_distribution(rbm: RBM, L: int, beta: float, ax=None, title: str 
         _, ax = plt.subplots()
     per_spin = levels / (L * L)
     width = 4.0 / (L * L)
-    ax.bar(per_spin, p_rbm, width=width * 0.9, color=SERIES_COLORS[0], alpha=0.7, label=f"RBM, {rbm.n_components} hidden")
+    label = f"RBM, {rbm.n_components} hidden"
+    ax.bar(per_spin, p_rbm, width=width * 0.9, color=SERIES_COLORS[0], alpha=0.7, label=label)
     ax.plot(per_spin, p_ising, marker="o", ms=3.5, label="Ising (exact)", **EXACT_STYLE)
     ax.set_yscale("log")
     ax.set_ylim(1e-5, 1.0)

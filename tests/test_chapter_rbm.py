@@ -43,6 +43,7 @@ def test_learning_curves(g):
     assert all(v <= g["curve_ceiling"] for v in finals)  # KL >= 0
     assert g["curve_exact"] > g["curve_ceiling"] - 1.0
     assert g["curve_cd1"] < g["curve_cd1_best"] - 1.0  # "CD-1 peaks and then gets worse"
+    assert g["curve_cd10"] < g["curve_cd10_best"]
     assert g["curve_exact"] > g["curve_cd10"] + 1.0 and g["curve_pcd1"] > g["curve_cd10"] > g["curve_cd1"]
 
 

@@ -177,7 +177,8 @@ def test_ais_agrees_with_exact_log_partition():
     had mean −0.1 and spread 1.1, and about one seed in a hundred lands beyond 3 s.e. (seed 0 here gives −3.1).
     """
     rng = np.random.default_rng(12)
-    rbm = RBM.from_params(rng.normal(0, 0.3, (20, 50)), rng.normal(0, 0.5, 20), rng.normal(0, 0.5, 50), dtype=np.float64)
+    W, c, b = rng.normal(0, 0.3, (20, 50)), rng.normal(0, 0.5, 20), rng.normal(0, 0.5, 50)
+    rbm = RBM.from_params(W, c, b, dtype=np.float64)
     exact = rbm.log_partition()
     est = ais_log_partition(rbm, n_runs=100, n_betas=10_000, seed=1)
     assert 0 < est.stderr < 0.05
