@@ -44,6 +44,9 @@ def test_learning_curves(g):
     assert g["curve_exact"] > g["curve_ceiling"] - 1.0
     assert g["curve_cd1"] < g["curve_cd1_best"] - 1.0  # "CD-1 peaks and then gets worse"
     assert g["curve_cd10"] < g["curve_cd10_best"]
+    # CD-1's loss is the up/down imbalance: symmetrised, the same machine is far better (and still <= −S)
+    assert g["curve_cd1_updown"] > 5
+    assert g["curve_cd1"] + 3 < g["curve_cd1_sym"] <= g["curve_ceiling"]
     assert g["curve_exact"] > g["curve_cd10"] + 1.0 and g["curve_pcd1"] > g["curve_cd10"] > g["curve_cd1"]
 
 
