@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -26,12 +27,16 @@ def execute_chapter(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
     return nb
 
 
-def read_executed(stem: str) -> nbformat.NotebookNode:
-    """The notebook the book build executed for ``book/<stem>.md``."""
-    path = EXECUTED / f"{stem}.ipynb"
+def read_executed_glue(stem: str) -> dict[str, str]:
+    """{name: text/plain} of what ``book/<stem>.md`` glued in the last book build.
+
+    myst-nb moves glued outputs out of the executed notebook into ``<stem>.glue.json`` beside it.
+    """
+    path = EXECUTED / f"{stem}.glue.json"
     if not path.exists():
-        raise FileNotFoundError(f"{path} not found: was the book built?")
-    return nbformat.read(path, as_version=4)
+        raise FileNotFoundError(f"{path} not found: was the book built, and does the chapter glue anything?")
+    outputs = json.loads(path.read_text())
+    return glued_values(nbformat.from_dict({"cells": [{"outputs": list(outputs.values())}]}))
 
 
 def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:

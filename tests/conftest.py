@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bookutils import execute_chapter, glued_values, read_executed  # noqa: E402
+from bookutils import execute_chapter, glued_values, read_executed_glue  # noqa: E402
 
 
 def pytest_addoption(parser):
@@ -54,11 +54,10 @@ def glue(request):
     def get(stem: str) -> dict[str, str]:
         if stem not in cache:
             if chapter_only:
-                nb = execute_chapter(ROOT / "book" / f"{stem}.md")
+                cache[stem] = glued_values(execute_chapter(ROOT / "book" / f"{stem}.md"))
             else:
                 request.getfixturevalue("built_book")
-                nb = read_executed(stem)
-            cache[stem] = glued_values(nb)
+                cache[stem] = read_executed_glue(stem)
         return cache[stem]
 
     return get
