@@ -43,6 +43,7 @@ import numpy as np
 from numba import njit
 
 from ._validate import as_generator, check_int, check_lattice, check_real, check_spins
+from .exact import K_C, T_C
 
 __all__ = [
     "BETA_C",
@@ -61,10 +62,8 @@ __all__ = [
     "BURN_IN",
 ]
 
-#: Critical coupling of the square-lattice Ising model, β_c J = ½ ln(1 + √2) (Onsager 1944).
-BETA_C = 0.5 * math.log1p(math.sqrt(2.0))
-#: Critical temperature T_c = 1/β_c ≈ 2.269 (in units of J).
-T_C = 1.0 / BETA_C
+#: Critical coupling β_c J = ½ ln(1 + √2) and temperature T_c = 1/β_c ≈ 2.269 (J = 1), from :mod:`.exact`.
+BETA_C = K_C
 
 _TWO32 = 1 << 32
 _MAX_WOLFF_L = 1 << 15  # Wolff packs a site (r, c) into one int32 as (r << 16) | c

@@ -1,0 +1,69 @@
+"""Autocorrelation times, binning errors and the Binder cumulant on processes whose answers are known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from physml_utils import stats
+
+
+def ar1(rho, n, seed):
+    """x_t = ρ x_{t−1} + noise: exact τ_int = (1+ρ)/(2(1−ρ))."""
+    rng = np.random.default_rng(seed)
+    e = rng.normal(size=n)
+    x = np.empty(n)
+    x[0] = e[0] / np.sqrt(1 - rho**2)
+    for t in range(1, n):
+        x[t] = rho * x[t - 1] + e[t]
+    return x
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5, 0.9, 0.98])
+def test_tau_of_ar1(rho):
+    x = ar1(rho, 400_000, seed=11)
+    exact = (1 + rho) / (2 * (1 - rho))
+    tau, err, window = stats.integrated_autocorrelation_time(x)
+    assert abs(tau - exact) < 4 * err + 0.01, (tau, err, exact)
+    assert window >= 5 * tau - 1
+
+
+def test_autocorrelation_of_ar1_decays_exponentially():
+    rho = stats.autocorrelation(ar1(0.8, 200_000, seed=3))
+    np.testing.assert_allclose(rho[:4], 0.8 ** np.arange(4), atol=0.01)
+
+
+def test_binning_error_iid_and_correlated():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=2**16)
+    assert stats.binning_error(x) == pytest.approx(1 / np.sqrt(x.size), rel=0.3)
+    y = ar1(0.9, 2**17, seed=6)  # σ² = 1/(1−ρ²); error = σ √(2τ/n), τ = 9.5
+    expected = np.sqrt(1 / (1 - 0.81) * 2 * 9.5 / y.size)
+    assert stats.binning_error(y) == pytest.approx(expected, rel=0.35)
+
+
+def test_binder_cumulant_limits():
+    rng = np.random.default_rng(2)
+    assert stats.binder_cumulant(rng.normal(size=400_000)) == pytest.approx(0.0, abs=0.01)
+    assert stats.binder_cumulant(rng.choice([-0.7, 0.7], size=1000)) == pytest.approx(2 / 3, abs=1e-12)
+
+
+def test_constant_series():
+    rho = stats.autocorrelation(np.ones(10))
+    assert rho[0] == 1 and not rho[1:].any()
+
+
+@pytest.mark.parametrize(
+    "call, exc, name",
+    [
+        (lambda: stats.autocorrelation(np.ones((3, 3))), ValueError, "x"),
+        (lambda: stats.autocorrelation([1.0, np.nan, 2.0]), ValueError, "x"),
+        (lambda: stats.integrated_autocorrelation_time(np.ones(10), c=0), ValueError, "c"),
+        (lambda: stats.binning_error(np.ones(10), n_bins=1), ValueError, "n_bins"),
+        (lambda: stats.binning_error(np.ones(10), n_bins=32), ValueError, "x"),
+        (lambda: stats.binder_cumulant(np.zeros(5)), ValueError, "m"),
+    ],
+)
+def test_bad_input_names_the_argument(call, exc, name):
+    with pytest.raises(exc, match=name):
+        call()
