@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.physml-installed
-JB_FLAGS := -W -n --keep-going
+JB_FLAGS := --all -W -n --keep-going
 
 .PHONY: install book notebooks test bench clean
 

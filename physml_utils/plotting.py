@@ -23,6 +23,8 @@ __all__ = [
     "use_style",
     "show_spins",
     "small_multiples",
+    "ising_snapshot",
+    "ising_snapshots",
 ]
 
 #: Default (width, height) in inches of a one-panel figure; multi-panel figures scale the width.
@@ -103,3 +105,27 @@ def small_multiples(
     for ax in flat[n:]:
         ax.remove()
     return fig, flat[:n]
+
+
+def ising_snapshot(T: float = 2.27, L: int = 64, seed: int = 0, ax: plt.Axes | None = None) -> plt.Axes:
+    """One equilibrium configuration of the L×L Ising model at temperature ``T`` (Wolff sampler), drawn on ``ax``.
+
+    The function behind the Ising chapter's temperature slider.
+    """
+    from . import ising
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.2, 3.2))
+    T = float(T)
+    if not np.isfinite(T) or T <= 0:
+        raise ValueError(f"T must be finite and > 0, got {T}")
+    spins = ising.sample(L, 1.0 / T, 1, method="wolff", seed=seed)[0]
+    return show_spins(ax, spins, title=f"$T = {T:.2f}$")
+
+
+def ising_snapshots(temperatures: Sequence[float], L: int = 64, seed: int = 0) -> plt.Figure:
+    """Small multiples of :func:`ising_snapshot`, one panel per temperature (same seed for each panel)."""
+    fig, axes = small_multiples(len(temperatures), ncols=len(temperatures))
+    for ax, T in zip(axes, temperatures):
+        ising_snapshot(T, L, seed, ax=ax)
+    return fig

@@ -51,3 +51,11 @@ def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
                 prefixed = meta.get("mime_prefix", "") + "text/plain"
                 values[meta["name"]] = data.get("text/plain", data.get(prefixed, ""))
     return values
+
+
+def number(text: str) -> float:
+    """A glued numeric value as float, whether its repr is ``0.5``, ``np.float64(0.5)`` or ``np.int64(3)``."""
+    text = text.strip()
+    if text.startswith("np.") and text.endswith(")"):
+        text = text[text.index("(") + 1 : -1]
+    return float(text)

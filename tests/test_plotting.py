@@ -37,3 +37,13 @@ def test_small_multiples_returns_exactly_n_axes():
     plt.close(fig)
     with pytest.raises(ValueError, match="n must be"):
         plotting.small_multiples(0)
+
+
+def test_ising_snapshots_one_panel_per_temperature():
+    fig = plotting.ising_snapshots([1.5, 2.27, 3.5], L=16, seed=1)
+    assert len(fig.axes) == 3
+    data = fig.axes[0].images[0].get_array()
+    assert data.shape == (16, 16) and set(np.unique(data)) <= {-1, 1}
+    plt.close(fig)
+    with pytest.raises(ValueError, match="T must be"):
+        plotting.ising_snapshot(0.0, L=8)

@@ -1,0 +1,62 @@
+"""Numbers glued in book/ising.md, checked against exact or published values."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bookutils import number
+from physml_utils import exact
+
+pytestmark = pytest.mark.book
+
+
+@pytest.fixture(scope="module")
+def g(glue):
+    return {k: number(v) for k, v in glue("ising").items()}
+
+
+def test_critical_temperature(g):
+    assert g["T_c"] == pytest.approx(2.269185314213022, abs=1e-12)
+
+
+def test_samplers_pass_the_exact_4x4_test(g):
+    assert g["p_wolff_4x4"] > 1e-3
+    assert g["p_metropolis_4x4"] > 1e-3
+
+
+def test_sampled_energy_matches_kaufman(g):
+    assert g["u_exact_32"] == pytest.approx(exact.energy_per_spin(32, 1 / g["T_check"]), abs=1e-12)
+    assert abs(g["u_mc_32"] - g["u_exact_32"]) < 4 * g["u_mc_32_se"]
+    # 39 independent comparisons: the largest |z| of 39 standard normals exceeds 4 with probability ~0.25 %
+    assert g["max_abs_z_energy"] < 4.0
+    assert g["n_energy_points"] == 39
+
+
+def test_ferdinand_fisher(g):
+    assert g["ff_theory"] == pytest.approx(2 / math.pi * math.log1p(math.sqrt(2)) ** 2, rel=1e-12)
+    assert g["ff_measured"] == pytest.approx(g["ff_theory"], rel=5e-3)
+    assert g["c_tc_16"] == pytest.approx(exact.specific_heat_per_spin(16, exact.K_C), abs=1e-12)
+    assert g["c_tc_64"] > g["c_tc_16"]
+
+
+def test_binder_crossing_locates_tc(g):
+    # statistical error of the crossing with 4 000 samples per point is ~0.01 in T; allow 3 of them
+    assert g["T_cross"] == pytest.approx(exact.T_C, abs=0.03)
+    assert g["U_cross"] == pytest.approx(0.611, abs=0.03)
+
+
+def test_dynamic_exponents(g):
+    # Grassberger 1995: z = 2.172 ± 0.006. At L = 16..128 corrections to scaling bias a plain fit by up to ~0.2
+    # (measured here: 1.95 for 16-128, 2.39 for 32-128), so allow that systematic plus 3 statistical errors.
+    assert abs(g["z_metropolis"] - 2.172) < 0.25 + 3 * g["z_metropolis_err"]
+    # Coddington & Baillie 1992: z ≈ 0.25 in sweep units; same allowance.
+    assert abs(g["z_wolff"] - 0.25) < 0.15 + 3 * g["z_wolff_err"]
+    assert 0 < g["z_wolff_err"] < 0.1 and 0 < g["z_metropolis_err"] < 0.1
+    assert g["tau_metropolis_128"] > 50 * g["tau_wolff_128"]
+
+
+def test_burn_in_bias_is_visible(g):
+    assert g["burnin_bias"] < -0.02  # started ordered: energy too low
+    assert abs(g["burnin_late"]) < 0.01
