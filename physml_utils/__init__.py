@@ -3,6 +3,11 @@
 One module per subject, each introduced by the chapter that needs it:
 
 - :mod:`physml_utils.enumeration` exact enumeration of small spin systems (the oracle for everything else);
+- :mod:`physml_utils.exact` Kaufman's finite-lattice and Onsager's infinite-lattice 2D Ising results;
+- :mod:`physml_utils.ising` Metropolis and Wolff samplers of the 2D Ising model;
+- :mod:`physml_utils.stats` autocorrelation times, binning errors, the Binder cumulant;
+- :mod:`physml_utils.encoding` the one map between spins ±1 and bits {0, 1};
+- :mod:`physml_utils.rbm` and :mod:`physml_utils.ais` restricted Boltzmann machines, exact and AIS partition functions;
 - :mod:`physml_utils.plotting` the shared figure style of every chapter.
 
 Public functions validate their input and raise :class:`ValueError` / :class:`TypeError` naming the
