@@ -86,6 +86,7 @@ def test_every_page_is_clean(site, browser):
         page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
         page.on("request", lambda r, f=foreign: f.append(r.url) if urlparse(r.url).scheme in ("http", "https") and not r.url.startswith(base) else None)
         page.on("requestfailed", lambda r, f=failed: f.append(r.url))
+        page.on("response", lambda r, f=failed: f.append(f"{r.url} ({r.status})") if r.status >= 400 else None)
         response = page.goto(f"{base}/{rel}", wait_until="networkidle")
         if response is None or response.status != 200:
             problems.append(f"{rel}: HTTP {response.status if response else 'no response'}")
