@@ -14,6 +14,7 @@ __all__ = [
     "as_generator",
     "check_int",
     "check_real",
+    "check_real_array",
     "check_spins",
     "check_lattice",
 ]
@@ -103,3 +104,17 @@ def check_lattice(spins, name: str = "spins", *, even: bool = False) -> np.ndarr
     if even and L % 2:
         raise ValueError(f"{name} must have an even side L for this algorithm, got L = {L}")
     return spins
+
+
+def check_real_array(x, name: str) -> np.ndarray:
+    """Return ``x`` as a float64 array (a new array, the input is not touched) after checking that it is a real
+    number or array of real numbers (bool allowed; strings, None, complex and object dtypes refused) and finite."""
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be a real number or array, got {type(x).__name__}")
+    arr = np.asarray(x)
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_) or np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be a real number or array, got dtype {arr.dtype}")
+    arr = arr.astype(float)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (it contains NaN or inf)")
+    return arr

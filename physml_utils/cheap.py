@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.special import expit
 
-from ._validate import as_generator, check_int, check_real
+from ._validate import as_generator, check_int, check_real, check_real_array
 from .encoding import check_bits
 from .mlp import MLP, Activation, get_activation
 
@@ -46,18 +46,6 @@ __all__ = [
 ]
 
 _ZERO = 1e-12  # |σ⁽ᵏ⁾(b)| at or below this counts as zero: the gate would divide by it
-
-
-def _finite_array(x, name: str) -> np.ndarray:
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name} must be a real number or array, got {type(x).__name__}")
-    arr = np.asarray(x)
-    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_) or np.iscomplexobj(arr):
-        raise TypeError(f"{name} must be a real number or array, got dtype {arr.dtype}")
-    arr = arr.astype(float)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite (it contains NaN or inf)")
-    return arr
 
 
 def expansion_bias(activation="softplus", order: int = 2) -> float:
@@ -126,8 +114,8 @@ def multiplication_gate(u, v, lam: float, activation="softplus", bias: float | N
     >>> float(abs(multiplication_gate(0.7, -1.3, 0.1) / (0.7 * -1.3) - 1))  # doctest: +ELLIPSIS
     0.00181...
     """
-    u = _finite_array(u, "u")
-    v = _finite_array(v, "v")
+    u = check_real_array(u, "u")
+    v = check_real_array(v, "v")
     lam = check_real(lam, "lam", minimum=0.0, strict_minimum=True)
     act = get_activation(activation)
     b, d2 = _bias_and_derivative(act, 2, bias)
@@ -150,8 +138,8 @@ def polarization_gate(u, v, lam: float, activation="softplus", bias: float | Non
     >>> float(abs(polarization_gate(0.7, -1.3, 0.1) / (0.7 * -1.3) - 1)) < 1e-3
     True
     """
-    u = _finite_array(u, "u")
-    v = _finite_array(v, "v")
+    u = check_real_array(u, "u")
+    v = check_real_array(v, "v")
     lam = check_real(lam, "lam", minimum=0.0, strict_minimum=True)
     act = get_activation(activation)
     b, d2 = _bias_and_derivative(act, 2, bias)
@@ -175,8 +163,8 @@ def gate_error_coefficient(activation="softplus", bias: float | None = None) -> 
 
 def power_law_slope(x, y) -> float:
     """Least-squares slope of log|y| against log x: the exponent p of y ∝ x^p (e.g. p = 2 for the gate's error)."""
-    x = _finite_array(x, "x").ravel()
-    y = _finite_array(y, "y").ravel()
+    x = check_real_array(x, "x").ravel()
+    y = check_real_array(y, "y").ravel()
     if x.shape != y.shape or x.size < 2:
         raise ValueError(f"x and y must have the same length >= 2, got {x.size} and {y.size}")
     if np.any(x <= 0) or np.any(y == 0):
@@ -350,7 +338,7 @@ def depth_experiment(
     """
     X = np.asarray(X, dtype=float)
     X_test = np.asarray(X_test, dtype=float)
-    y_test = _finite_array(y_test, "y_test").ravel()
+    y_test = check_real_array(y_test, "y_test").ravel()
     if X.ndim != 2:
         raise ValueError(f"X must be 2-dimensional (samples × features), got shape {X.shape}")
     depth = check_int(depth, "depth", minimum=2)
@@ -402,13 +390,13 @@ def chain_joints(p0, transitions: Sequence) -> list[np.ndarray]:
 
     ``p0`` is a probability vector, each T a row-stochastic matrix whose rows match the previous step's states.
     """
-    p0 = _finite_array(p0, "p0")
+    p0 = check_real_array(p0, "p0")
     if p0.ndim != 1 or np.any(p0 < 0) or not np.isclose(p0.sum(), 1.0):
         raise ValueError("p0 must be a 1-D probability vector (non-negative, summing to 1)")
     joint = np.diag(p0)
     joints = []
     for i, T in enumerate(transitions):
-        T = _finite_array(T, f"transitions[{i}]")
+        T = check_real_array(T, f"transitions[{i}]")
         if T.ndim != 2 or T.shape[0] != joint.shape[1]:
             raise ValueError(f"transitions[{i}] must be a matrix with {joint.shape[1]} rows, got shape {T.shape}")
         if np.any(T < 0) or not np.allclose(T.sum(axis=1), 1.0):

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.polynomial import polynomial as P
 from scipy.special import expit
 
-from ._validate import as_generator, check_int, check_real
+from ._validate import as_generator, check_int, check_real, check_real_array
 
 __all__ = ["Activation", "get_activation", "ACTIVATIONS", "MLP"]
 
@@ -118,18 +118,11 @@ def get_activation(spec, name: str = "activation") -> Activation:
 
 
 def _check_matrix(X, name: str, n_cols: int | None = None) -> np.ndarray:
-    if isinstance(X, (str, bytes)) or X is None:
-        raise TypeError(f"{name} must be an array of real numbers, got {type(X).__name__}")
-    arr = np.asarray(X)
-    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_) or np.iscomplexobj(arr):
-        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
-    arr = arr.astype(float)
+    arr = check_real_array(X, name)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-dimensional (samples × features), got shape {arr.shape}")
     if n_cols is not None and arr.shape[1] != n_cols:
         raise ValueError(f"{name} must have {n_cols} columns, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite (it contains NaN or inf)")
     return arr
 
 

@@ -53,3 +53,15 @@ def test_check_spins_and_lattice():
         v.check_lattice(np.ones((1, 1), dtype=np.int8))
     with pytest.raises(ValueError, match="even side"):
         v.check_lattice(np.ones((3, 3), dtype=np.int8), even=True)
+
+
+def test_check_real_array():
+    x = [1, 2]
+    out = v.check_real_array(x, "x")
+    assert out.dtype == np.float64 and out.tolist() == [1.0, 2.0]
+    with pytest.raises(TypeError, match="x must be a real number"):
+        v.check_real_array("12", "x")
+    with pytest.raises(TypeError, match="dtype complex"):
+        v.check_real_array(np.array([1j]), "x")
+    with pytest.raises(ValueError, match="x must be finite"):
+        v.check_real_array([1.0, np.inf], "x")

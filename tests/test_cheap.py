@@ -1,0 +1,107 @@
+"""Lin–Tegmark–Rolnick constructions (physml_utils.cheap): gate error law, explicit product networks, counts."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from physml_utils import cheap
+
+
+def test_softplus_gate_published_errors():
+    """FACTS/LTR: softplus, u = 0.7, v = −1.3: relative error 0.144, 1.8e−3, 1.8e−5 at λ = 1, 0.1, 0.01."""
+    rel = [abs(float(cheap.multiplication_gate(0.7, -1.3, lam)) / (0.7 * -1.3) - 1) for lam in (1.0, 0.1, 0.01)]
+    assert rel[0] == pytest.approx(0.144, abs=0.001)
+    assert rel[1] == pytest.approx(1.8e-3, rel=0.02)
+    assert rel[2] == pytest.approx(1.8e-5, rel=0.02)
+
+
+@pytest.mark.parametrize("activation", ["softplus", "logistic", "tanh", "exp"])
+def test_gate_error_falls_as_lambda_squared(activation):
+    lams = np.geomspace(0.02, 0.2, 6)
+    u, v = 0.6, -0.9
+    err = [float(cheap.multiplication_gate(u, v, lam, activation)) / (u * v) - 1 for lam in lams]
+    assert cheap.power_law_slope(lams, err) == pytest.approx(2.0, abs=0.05)
+    # and the coefficient is the predicted σ⁗(b)/(6σ″(b)) (u² + v²)
+    c = cheap.gate_error_coefficient(activation)
+    assert err[0] / lams[0] ** 2 == pytest.approx(c * (u * u + v * v), rel=0.02)
+
+
+def test_gate_raises_where_second_derivative_vanishes():
+    with pytest.raises(ValueError, match="bias"):
+        cheap.multiplication_gate(0.3, 0.4, 0.1, "logistic", bias=0.0)  # σ″(0) = 0 for the logistic
+    with pytest.raises(ValueError, match="bias"):
+        cheap.multiplication_gate(0.3, 0.4, 0.1, "tanh", bias=0.0)
+
+
+def test_custom_activation_pair_matches_named():
+    sp = (lambda x: np.logaddexp(0, x), lambda x: np.exp(-np.logaddexp(0, -x)) * np.exp(-np.logaddexp(0, x)))
+    a = cheap.multiplication_gate(0.5, 0.8, 0.05, sp, bias=0.0)
+    b = cheap.multiplication_gate(0.5, 0.8, 0.05, "softplus", bias=0.0)
+    assert float(a) == pytest.approx(float(b), rel=1e-12)
+
+
+@pytest.mark.parametrize("n", [2, 4, 8])
+def test_product_networks_multiply(n):
+    rng = np.random.default_rng(n)
+    X = rng.uniform(-1, 1, (50, n))
+    exact = X.prod(axis=1)
+    deep = cheap.product_network(n, 0.02, "deep")
+    shallow = cheap.product_network(n, 0.05, "shallow")
+    assert np.abs(deep.predict(X) - exact).max() < 5e-3
+    assert np.abs(shallow.predict(X) - exact).max() < 5e-2
+    assert sum(deep.sizes[1:-1]) == cheap.neuron_counts(n)["deep"] == 4 * (n - 1)
+    assert sum(shallow.sizes[1:-1]) == cheap.neuron_counts(n)["shallow"] == 2**n
+
+
+def test_bit_product_error_bound():
+    bits = np.array(list(np.ndindex(2, 2, 2)))
+    for beta in (4.0, 10.0, 20.0):
+        err = np.abs(cheap.bit_product(bits, beta) - bits.prod(axis=1)).max()
+        assert err == pytest.approx(1 / (1 + math.exp(beta / 2)), rel=1e-9)
+
+
+def test_parameter_counts():
+    assert [cheap.parameter_count(10, 2, kind=k) for k in ("generic", "local", "symmetric")] == [66, 31, 4]
+    assert cheap.parameter_count(8, 2, kind="generic", binary=True) == 1 + 8 + 28
+    # a 2D lattice with nearest-neighbour blocks: generic grows like n², local like n, symmetric is constant
+    g = [cheap.parameter_count(L, 2, dim=2, kind="generic") for L in (4, 8)]
+    loc = [cheap.parameter_count(L, 2, dim=2, kind="local") for L in (4, 8)]
+    sym = [cheap.parameter_count(L, 2, dim=2, kind="symmetric") for L in (4, 8)]
+    assert g[1] / g[0] > 14 and (loc[1] - 1) / (loc[0] - 1) == 4 and sym[0] == sym[1]
+
+
+def _mutual_information(joint):
+    px, py = joint.sum(1, keepdims=True), joint.sum(0, keepdims=True)
+    nz = joint > 0
+    return float((joint[nz] * np.log(joint[nz] / (px @ py)[nz])).sum())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_data_processing_inequality_on_random_chains(seed):
+    p0, Ts = cheap.random_markov_chain([6, 5, 4, 5, 3], seed=seed)
+    mi = [_mutual_information(J) for J in cheap.chain_joints(p0, Ts)]
+    assert all(a >= b - 1e-12 for a, b in zip(mi, mi[1:])), mi
+    assert all(np.isclose(J.sum(), 1.0) for J in cheap.chain_joints(p0, Ts))
+
+
+@pytest.mark.parametrize(
+    "call, exc, name",
+    [
+        (lambda: cheap.multiplication_gate(0.1, 0.2, 0.0), ValueError, "lam"),
+        (lambda: cheap.multiplication_gate(np.nan, 0.2, 0.1), ValueError, "u"),
+        (lambda: cheap.multiplication_gate("a", 0.2, 0.1), TypeError, "u"),
+        (lambda: cheap.product_network(3, 0.1, "deep"), ValueError, "n"),
+        (lambda: cheap.product_network(4, 0.1, "wide"), ValueError, "kind"),
+        (lambda: cheap.parameter_count(3, 2, kind="local", block=2), ValueError, "L"),
+        (lambda: cheap.parameter_count(8, 2, kind="other"), ValueError, "kind"),
+        (lambda: cheap.chain_joints(np.array([0.5, 0.6]), []), ValueError, "p0"),
+        (lambda: cheap.random_markov_chain([3]), ValueError, "n_states"),
+        (lambda: cheap.power_law_slope([1, 2], [0, 1]), ValueError, "y"),
+    ],
+)
+def test_bad_input_names_the_argument(call, exc, name):
+    with pytest.raises(exc, match=name):
+        call()
