@@ -1,0 +1,76 @@
+"""Inverse Ising by exact maximum likelihood: moment matching, recovery, and its convergence with data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from physml_utils import enumeration, inverse_ising as inv
+
+
+def _model(n=6, seed=0, scale=0.4):
+    rng = np.random.default_rng(seed)
+    J = np.triu(rng.normal(0, scale, (n, n)), 1)
+    return J + J.T, rng.normal(0, 0.2, n)
+
+
+def test_model_moments_against_direct_enumeration():
+    J, h = _model()
+    m, C, log_z = inv.model_moments(J, h)
+    S = enumeration.spin_states(6).astype(float)
+    p, lz = enumeration.boltzmann(enumeration.energies(S, J, h), 1.0)
+    np.testing.assert_allclose(m, p @ S, atol=1e-13)
+    np.testing.assert_allclose(np.diag(C), 1.0, atol=1e-13)
+    assert log_z == pytest.approx(lz, abs=1e-13)
+
+
+def test_fit_matches_moments_and_raises_likelihood():
+    J, h = _model()
+    data = inv.exact_samples(J, h, 5000, seed=1)
+    fit = inv.fit_boltzmann_machine(data)
+    m, C, _ = inv.model_moments(fit.couplings, fit.fields)
+    S = data.astype(float)
+    np.testing.assert_allclose(m, S.mean(0), atol=1e-6)
+    np.testing.assert_allclose(C, S.T @ S / len(S), atol=1e-6)
+    assert fit.log_likelihood == pytest.approx(inv.log_likelihood(data, fit.couplings, fit.fields), abs=1e-9)
+    assert fit.log_likelihood >= inv.log_likelihood(data, J, h)  # the MLE beats the truth on its own data
+
+
+def test_recovery_error_falls_with_sample_size():
+    J, h = _model(seed=3)
+    iu = np.triu_indices(6, 1)
+    errors = []
+    for n_samples in (300, 3000, 30000):
+        errs = [np.sqrt(np.mean((inv.fit_boltzmann_machine(inv.exact_samples(J, h, n_samples, seed=s)).couplings
+                                 - J)[iu] ** 2)) for s in range(3)]
+        errors.append(np.mean(errs))
+    assert errors[0] > errors[1] > errors[2]
+    assert errors[2] < 0.03
+    slope = np.polyfit(np.log([300, 3000, 30000]), np.log(errors), 1)[0]
+    assert slope == pytest.approx(-0.5, abs=0.15)  # statistical error ∝ n^{-1/2}
+
+
+def test_l2_shrinks_couplings_and_sampling_is_reproducible():
+    J, h = _model(seed=4)
+    data = inv.exact_samples(J, h, 200, seed=5)
+    np.testing.assert_array_equal(data, inv.exact_samples(J, h, 200, seed=5))
+    free = inv.fit_boltzmann_machine(data)
+    shrunk = inv.fit_boltzmann_machine(data, l2=1.0)
+    assert np.abs(shrunk.couplings).sum() < np.abs(free.couplings).sum()
+
+
+@pytest.mark.parametrize(
+    "call, exc, name",
+    [
+        (lambda: inv.model_moments(np.zeros((2, 3))), ValueError, "couplings"),
+        (lambda: inv.model_moments(np.zeros((25, 25))), ValueError, "couplings"),
+        (lambda: inv.fit_boltzmann_machine(np.ones((5, 3))), TypeError, "samples"),
+        (lambda: inv.fit_boltzmann_machine(np.zeros((5, 3), dtype=np.int8)), ValueError, "samples"),
+        (lambda: inv.fit_boltzmann_machine(np.ones((5, 3), dtype=np.int8), l2=-1), ValueError, "l2"),
+        (lambda: inv.log_likelihood(np.ones((5, 3), dtype=np.int8), np.zeros((4, 4))), ValueError, "samples"),
+        (lambda: inv.exact_samples(np.zeros((3, 3)), n_samples=0), ValueError, "n_samples"),
+    ],
+)
+def test_bad_input(call, exc, name):
+    with pytest.raises(exc, match=name):
+        call()
