@@ -25,6 +25,7 @@ __all__ = [
     "small_multiples",
     "ising_snapshot",
     "ising_snapshots",
+    "ising_energy_levels",
 ]
 
 #: Default (width, height) in inches of a one-panel figure; multi-panel figures scale the width.
@@ -129,3 +130,27 @@ def ising_snapshots(temperatures: Sequence[float], L: int = 64, seed: int = 0) -
     for ax, T in zip(axes, temperatures):
         ising_snapshot(T, L, seed, ax=ax)
     return fig
+
+
+def ising_energy_levels(T: float = 2.27, L: int = 4, ax: plt.Axes | None = None) -> plt.Axes:
+    """Exact Boltzmann probability of each energy level of the periodic L×L Ising lattice (L <= 4) at ``T``,
+    g(E) e^{−E/T} / Z, with its entropy in bits in the title. The function behind the surprisal chapter's slider.
+    """
+    from . import exact, info
+
+    T = float(T)
+    if not np.isfinite(T) or T <= 0:
+        raise ValueError(f"T must be finite and > 0, got {T}")
+    E, g = exact.density_of_states(L)
+    w = np.log(g) - (E - E.min()) / T
+    p_level = np.exp(w - w.max())
+    p_level /= p_level.sum()
+    # entropy of the distribution over configurations: levels' entropy plus ln g within each level
+    S_bits = (info.entropy(p_level) + p_level @ np.log(g)) / np.log(2)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3))
+    ax.bar(E, p_level, width=3, color=SERIES_COLORS[0])
+    ax.set_xlabel("energy $E$")
+    ax.set_ylabel("probability of the level")
+    ax.set_title(f"$T = {T:.2f}$: entropy {S_bits:.2f} bits of {L * L}")
+    return ax

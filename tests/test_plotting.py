@@ -47,3 +47,11 @@ def test_ising_snapshots_one_panel_per_temperature():
     plt.close(fig)
     with pytest.raises(ValueError, match="T must be"):
         plotting.ising_snapshot(0.0, L=8)
+
+
+def test_ising_energy_levels_entropy_limits():
+    ax = plotting.ising_energy_levels(1e3, L=3)
+    assert "9.00 bits" in ax.get_title()  # infinite temperature: all 2^9 states equally likely
+    ax = plotting.ising_energy_levels(0.05, L=3)
+    assert "1.00 bits" in ax.get_title()  # zero temperature: the two ground states
+    plt.close("all")
