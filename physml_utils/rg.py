@@ -119,7 +119,7 @@ def decimate_1d(K):
 
     >>> Kp, g = decimate_1d(1.0)
     >>> round(Kp, 6), round(g, 6)
-    (0.662501, 1.355648)
+    (0.662501, 1.355649)
     """
     k = check_real_array(K, "K")
     half = 0.5 * _log_cosh(2.0 * k)
