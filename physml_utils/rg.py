@@ -230,7 +230,8 @@ def second_moment_correlation_length(spins: np.ndarray) -> float:
     S(k) = ⟨|Σ_x s(x) e^{ikx}|²⟩/L² is the structure factor at the smallest non-zero wavevector along either
     axis (averaged over both), the standard finite-lattice definition (e.g. Cooper, Freedman & Preston 1982,
     Nucl. Phys. B 210, 210). Meaningful above T_c; below T_c S(0) contains the order parameter and ξ is
-    dominated by it.
+    dominated by it. Noisy when ξ ≪ L: S(0)/S(k₁) − 1 ≈ (ξk₁)² is then small against the ~√(2/n) relative
+    error of S(0) from n configurations (returns 0.0 if the estimate of S(0)/S(k₁) falls below 1).
     """
     spins = _check_stack(spins)
     s = spins.astype(np.float64).reshape((-1,) + spins.shape[-2:])
