@@ -25,8 +25,8 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
-from . import exact
-from ._validate import as_generator, check_int, check_real, check_real_array, check_spins
+from . import exact, ising
+from ._validate import as_generator, check_int, check_real, check_real_array
 
 __all__ = [
     "block_spin",
@@ -42,16 +42,6 @@ __all__ = [
 _RULES = ("majority", "decimation")
 #: Inverse-temperature bracket of :func:`effective_temperature` (T′ from 0.02 to 10^8, in units of J).
 _BETA_MIN, _BETA_MAX = 1e-8, 50.0
-
-
-def _check_stack(spins, name: str = "spins") -> np.ndarray:
-    """A square lattice (L, L) or a stack (n, L, L) of int8 ±1 spins with L >= 2."""
-    spins = check_spins(spins, name)
-    if spins.ndim not in (2, 3) or spins.shape[-1] != spins.shape[-2]:
-        raise ValueError(f"{name} must have shape (L, L) or (n, L, L), got {spins.shape}")
-    if spins.shape[-1] < 2:
-        raise ValueError(f"{name} must have L >= 2, got L = {spins.shape[-1]}")
-    return spins
 
 
 def block_spin(spins: np.ndarray, b: int = 2, rule: str = "majority", seed: int | np.random.Generator | None = None) -> np.ndarray:
@@ -77,7 +67,7 @@ def block_spin(spins: np.ndarray, b: int = 2, rule: str = "majority", seed: int 
     >>> block_spin(s, 2).tolist()
     [[-1, 1], [1, 1]]
     """
-    spins = _check_stack(spins)
+    spins = ising._check_stack(spins)
     b = check_int(b, "b", minimum=2)
     if not isinstance(rule, str) or rule not in _RULES:
         raise ValueError(f"rule must be 'majority' or 'decimation', got {rule!r}")
@@ -155,7 +145,7 @@ def nearest_neighbour_correlation(spins: np.ndarray):
     >>> nearest_neighbour_correlation(np.ones((4, 4), dtype=np.int8))
     1.0
     """
-    spins = _check_stack(spins)
+    spins = ising._check_stack(spins)
     s = spins.astype(np.int32)
     bonds = (s * np.roll(s, 1, axis=-1)).sum(axis=(-2, -1)) + (s * np.roll(s, 1, axis=-2)).sum(axis=(-2, -1))
     c = bonds / (2.0 * s.shape[-1] ** 2)
@@ -189,7 +179,7 @@ def effective_temperature(spins: np.ndarray, *, correlation: float | None = None
     >>> effective_temperature(x)
     0.0
     """
-    spins = _check_stack(spins)
+    spins = ising._check_stack(spins)
     L = spins.shape[-1]
     if correlation is None:
         c = float(np.mean(nearest_neighbour_correlation(spins)))
@@ -213,7 +203,7 @@ def correlation_function(spins: np.ndarray) -> np.ndarray:
     >>> correlation_function(np.ones((4, 4), dtype=np.int8)).tolist()
     [1.0, 1.0, 1.0, 1.0]
     """
-    spins = _check_stack(spins)
+    spins = ising._check_stack(spins)
     s = spins.astype(np.float64).reshape((-1,) + spins.shape[-2:])
     L = s.shape[-1]
     out = np.zeros(L)
@@ -233,7 +223,7 @@ def second_moment_correlation_length(spins: np.ndarray) -> float:
     dominated by it. Noisy when ξ ≪ L: S(0)/S(k₁) − 1 ≈ (ξk₁)² is then small against the ~√(2/n) relative
     error of S(0) from n configurations (returns 0.0 if the estimate of S(0)/S(k₁) falls below 1).
     """
-    spins = _check_stack(spins)
+    spins = ising._check_stack(spins)
     s = spins.astype(np.float64).reshape((-1,) + spins.shape[-2:])
     L = s.shape[-1]
     f = np.fft.fft2(s)
@@ -250,7 +240,6 @@ def plot_blocking(T: float = 2.27, steps: int = 3, L: int = 128, b: int = 2, rul
     The function behind the RG chapter's small-multiples figure and slider. ``axes``: a sequence of
     ``steps + 1`` matplotlib axes, or None for a new row of panels. Returns the axes.
     """
-    from . import ising
     from .plotting import show_spins, small_multiples
 
     T = check_real(T, "T", minimum=0.0, strict_minimum=True)
