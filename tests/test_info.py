@@ -48,6 +48,19 @@ def test_mutual_information_identities(seed):
     assert info.mutual_information(independent) == pytest.approx(0.0, abs=1e-12)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_conditional_entropy_chain_rule(seed):
+    joint = np.random.default_rng(10 + seed).dirichlet(np.full(12, 0.5)).reshape(3, 4)
+    joint[0, 1] = 0.0  # a zero cell: 0 ln 0 = 0
+    joint /= joint.sum()
+    Hy_x = info.conditional_entropy(joint)
+    assert Hy_x == pytest.approx(info.entropy(joint) - info.entropy(joint.sum(1)), abs=1e-12)
+    assert Hy_x == pytest.approx(info.entropy(joint.sum(0)) - info.mutual_information(joint), abs=1e-12)
+    assert info.conditional_entropy(joint, base=2) == pytest.approx(Hy_x / math.log(2), rel=1e-12)
+    # Y a function of X: nothing left to learn
+    assert info.conditional_entropy(np.diag(joint.sum(1))) == 0.0
+
+
 def test_copied_bit_is_one_bit():
     assert info.mutual_information(np.eye(2) / 2, base=2) == pytest.approx(1.0, abs=1e-15)
 
@@ -63,6 +76,8 @@ def test_copied_bit_is_one_bit():
         (lambda: info.kl_divergence([1.0], [0.5, 0.5]), ValueError, "same shape"),
         (lambda: info.kl_divergence([0.5, 0.5], [0.2, 0.2]), ValueError, "q must sum to 1"),
         (lambda: info.mutual_information([0.5, 0.5]), ValueError, "joint must be a 2D"),
+        (lambda: info.conditional_entropy(np.full(4, 0.25)), ValueError, "joint must be a 2D"),
+        (lambda: info.conditional_entropy(np.full((2, 2), 0.3)), ValueError, "joint must sum to 1"),
         (lambda: info.entropy([0.5, 0.5], base=1), ValueError, "base"),
         (lambda: info.entropy([0.5, 0.5], base=-2), ValueError, "base"),
     ],
