@@ -15,6 +15,7 @@ __all__ = [
     "check_int",
     "check_real",
     "check_real_array",
+    "check_couplings",
     "check_spins",
     "check_lattice",
 ]
@@ -118,3 +119,25 @@ def check_real_array(x, name: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite (it contains NaN or inf)")
     return arr
+
+
+def check_couplings(couplings, fields=None, *, max_spins: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(J, h)`` as new float64 arrays after checking an Ising model E(s) = −½ sᵀJs − hᵀs: ``couplings``
+    a finite symmetric n×n matrix with zero diagonal (n <= ``max_spins`` if given), ``fields`` a finite (n,)
+    vector or ``None`` (zeros)."""
+    J = check_real_array(couplings, "couplings")
+    if J.ndim != 2 or J.shape[0] != J.shape[1] or J.shape[0] < 1:
+        raise ValueError(f"couplings must be a square n×n matrix, got shape {J.shape}")
+    n = J.shape[0]
+    if max_spins is not None and n > max_spins:
+        raise ValueError(f"couplings must describe at most {max_spins} spins, got {n}")
+    if not np.allclose(J, J.T, rtol=0.0, atol=1e-12):
+        raise ValueError("couplings must be symmetric")
+    if np.any(np.diag(J) != 0):
+        raise ValueError("couplings must have a zero diagonal")
+    if fields is None:
+        return J, np.zeros(n)
+    h = check_real_array(fields, "fields")
+    if h.shape != (n,):
+        raise ValueError(f"fields must have shape ({n},) to match couplings, got {h.shape}")
+    return J, h

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from . import enumeration
-from ._validate import as_generator, check_int, check_real, check_spins
+from ._validate import as_generator, check_couplings, check_int, check_real, check_spins
 
 __all__ = ["MAX_SPINS", "BoltzmannFit", "model_moments", "log_likelihood", "exact_samples", "fit_boltzmann_machine"]
 
@@ -38,15 +38,8 @@ class BoltzmannFit(NamedTuple):
 
 
 def _model(couplings, fields) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    J = np.asarray(couplings, dtype=float)
-    if J.ndim != 2 or J.shape[0] != J.shape[1]:
-        raise ValueError(f"couplings must be a square matrix, got shape {J.shape}")
-    n = J.shape[0]
-    if not 1 <= n <= MAX_SPINS:
-        raise ValueError(f"couplings must describe 1 to {MAX_SPINS} spins, got {n}")
-    h = np.zeros(n) if fields is None else np.asarray(fields, dtype=float)
-    states = enumeration.spin_states(n)
-    return J, h, states
+    J, h = check_couplings(couplings, fields, max_spins=MAX_SPINS)
+    return J, h, enumeration.spin_states(J.shape[0])
 
 
 def _moments(J, h, states) -> tuple[np.ndarray, np.ndarray, float]:

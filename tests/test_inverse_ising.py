@@ -64,6 +64,9 @@ def test_l2_shrinks_couplings_and_sampling_is_reproducible():
     [
         (lambda: inv.model_moments(np.zeros((2, 3))), ValueError, "couplings"),
         (lambda: inv.model_moments(np.zeros((25, 25))), ValueError, "couplings"),
+        (lambda: inv.model_moments(np.array([[0.0, 1.0], [0.5, 0.0]])), ValueError, "couplings must be symmetric"),
+        (lambda: inv.model_moments(np.zeros((2, 2)), [np.nan, 0.0]), ValueError, "fields must be finite"),
+        (lambda: inv.exact_samples(np.zeros((2, 2)), np.zeros(3)), ValueError, "fields"),
         (lambda: inv.fit_boltzmann_machine(np.ones((5, 3))), TypeError, "samples"),
         (lambda: inv.fit_boltzmann_machine(np.zeros((5, 3), dtype=np.int8)), ValueError, "samples"),
         (lambda: inv.fit_boltzmann_machine(np.ones((5, 3), dtype=np.int8), l2=-1), ValueError, "l2"),
