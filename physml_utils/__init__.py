@@ -6,8 +6,9 @@ One module per subject, each introduced by the chapter that needs it:
 - :mod:`physml_utils.exact` Kaufman's finite-lattice and Onsager's infinite-lattice 2D Ising results;
 - :mod:`physml_utils.ising` Metropolis and Wolff samplers of the 2D Ising model;
 - :mod:`physml_utils.stats` autocorrelation times, binning errors, the Binder cumulant;
-- :mod:`physml_utils.info` entropy, KL divergence, mutual information;
+- :mod:`physml_utils.info` entropy, KL divergence, mutual information, conditional entropy;
 - :mod:`physml_utils.inverse_ising` maximum-likelihood fitting of a small fully visible Boltzmann machine;
+- :mod:`physml_utils.mean_field` naive mean field and its variational free energy F_q ≥ F;
 - :mod:`physml_utils.cheap` and :mod:`physml_utils.mlp` Lin–Tegmark–Rolnick constructions and a small NumPy network;
 - :mod:`physml_utils.encoding` the one map between spins ±1 and bits {0, 1};
 - :mod:`physml_utils.rbm` and :mod:`physml_utils.ais` restricted Boltzmann machines, exact and AIS partition functions;
