@@ -82,6 +82,10 @@ def test_block_spin_shapes_and_rules():
     # majority by hand for b = 3 (no ties)
     blocks = x.reshape(5, 4, 3, 4, 3).sum(axis=(2, 4))
     np.testing.assert_array_equal(rg.block_spin(x, 3), np.sign(blocks))
+    # b = 13: the block sum no longer fits int8, the wider accumulator must be used
+    y = random_configs((4, 26, 26), 9)
+    np.testing.assert_array_equal(rg.block_spin(y, 13), np.sign(y.reshape(4, 2, 13, 2, 13).sum(axis=(2, 4))))
+    np.testing.assert_array_equal(rg.block_spin(np.ones((13, 13), np.int8), 13), [[1]])
     s = np.ones((4, 4), dtype=np.int8)
     s[:2, :2] = -1
     s[2:, 2:] = [[1, -1], [-1, -1]]
