@@ -1,13 +1,14 @@
-"""Numbers glued in book/surprisal.md, checked against exact identities and known values."""
+"""Numbers glued in book/surprisal.md, checked against exact identities, recomputed exact values and known laws."""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from bookutils import number
-from physml_utils import exact
+from physml_utils import enumeration, exact, info, mean_field
 
 pytestmark = pytest.mark.book
 
@@ -17,24 +18,37 @@ def g(glue):
     return {k: number(v) for k, v in glue("surprisal").items()}
 
 
+def _mean_field_gap(T: float) -> float:
+    """Exact (F_q − F)/N for naive mean field on the periodic 4×4 lattice: Kaufman's F, the mean-field F_q."""
+    F_q = mean_field.naive_mean_field(enumeration.lattice_couplings(4), T=T).free_energy
+    return (F_q + T * exact.log_partition(4, 1 / T)) / 16
+
+
 def test_surprisal_is_a_hamiltonian(g):
     assert g["surprisal_roundtrip"] < 1e-12
     assert g["surprisal_logz"] == pytest.approx(-5.0, abs=1e-12)
 
 
 def test_max_entropy_and_lagrange_multiplier(g):
-    assert g["maxent_max_dS"] < 0
+    assert g["maxent_max_dS"] < 0  # every constraint-preserving perturbation lowers the entropy
     assert g["beta_solved_err"] < 1e-9
-    assert 0 < g["S0_bits"] < 16
+    states = enumeration.spin_states(16)
+    p, _ = enumeration.boltzmann(enumeration.energies(states, enumeration.lattice_couplings(4)), 0.35)
+    assert g["S0_bits"] == pytest.approx(info.entropy(p, base=2), abs=1e-9)
 
 
 def test_free_energy_kl_identity(g):
     assert g["fq_identity_error"] < 1e-10
+    assert g["mf_gap"] == pytest.approx(_mean_field_gap(g["mf_gap_T"]), abs=1e-9)
+    assert g["mf_gap_high"] == pytest.approx(_mean_field_gap(g["mf_gap_high_T"]), abs=1e-9)
     assert g["mf_gap"] > g["mf_gap_high"] > 0
-    assert 2.5 < g["mf_gap_T"] < 5.0  # near mean field's transition at T = 4
+    assert 3.0 < g["mf_gap_T"] < 4.5  # near mean field's own transition at T = 4
     # high-temperature expansion: T·KL(uniform‖p)/N = 1/T + O(T⁻³)
+    assert g["mf_gap_high_inv_T"] == pytest.approx(1 / g["mf_gap_high_T"], abs=1e-12)
     assert g["mf_gap_high"] == pytest.approx(1 / g["mf_gap_high_T"], rel=0.08)
     assert g["mf_tc_excess"] == pytest.approx(100 * (4 / exact.T_C - 1), abs=1e-9)
+    F_tc = -exact.T_C * exact.log_partition(4, 1 / exact.T_C)
+    assert g["mf_F_tc_relerr"] == pytest.approx(100 * 16 * _mean_field_gap(exact.T_C) / abs(F_tc), abs=1e-8)
 
 
 def test_exact_translations(g):
@@ -43,9 +57,20 @@ def test_exact_translations(g):
     assert g["softmax_err"] < 1e-12
 
 
-def test_inverse_ising_learns_at_the_statistical_rate(g):
-    assert g["inverse_slope"] == pytest.approx(-0.5, abs=0.12)
-    assert g["inverse_rmse_max_n"] < 0.03
+def test_inverse_ising_attains_cramer_rao(g):
+    assert g["inverse_n_params"] == 8 * 7 / 2 + 8
+    assert g["inverse_moment_gap"] < 1e-6  # moment matching at the optimum
+    assert g["inverse_slope"] == pytest.approx(-0.5, abs=0.1)
+    # 8 data sets per size: the RMS error's sampling spread is ~ 1/sqrt(2·8·28) ≈ 5 % (correlated couplings: more)
+    assert 0.8 < g["inverse_cr_ratio_min"] <= g["inverse_cr_ratio_max"] < 1.25
+    assert g["inverse_rmse_max_n"] / g["inverse_cr_max_n"] == pytest.approx(1.0, abs=0.2)
+    assert g["inverse_rmse_max_n"] < 0.02
+
+
+def test_few_samples_break_the_law(g):
+    assert g["inverse_cr_ratio_100"] > 1.5
+    assert 1 <= g["inverse_runaway_100"] <= 8
+    assert 0 < g["inverse_true_max"] < 2
 
 
 def test_overfitting_and_penalty(g):
