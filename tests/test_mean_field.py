@@ -91,3 +91,10 @@ def test_m0_is_not_modified_and_selects_the_branch():
 def test_bad_input(call, exc, name):
     with pytest.raises(exc, match=name):
         call()
+
+
+def test_uncoupled_spins_follow_their_fields():
+    h = np.array([0.3, -1.0, 0.0, 2.0])
+    res = mf.naive_mean_field(np.zeros((4, 4)), h, T=0.5)
+    np.testing.assert_allclose(res.magnetizations, np.tanh(h / 0.5), atol=1e-15)
+    assert res.n_iter == 2 and res.converged  # exact after one sweep, confirmed by the second
