@@ -34,6 +34,9 @@ def test_fit_matches_moments_and_raises_likelihood():
     np.testing.assert_allclose(C, S.T @ S / len(S), atol=1e-6)
     assert fit.log_likelihood == pytest.approx(inv.log_likelihood(data, fit.couplings, fit.fields), abs=1e-9)
     assert fit.log_likelihood >= inv.log_likelihood(data, J, h)  # the MLE beats the truth on its own data
+    assert fit.converged and fit.history.size == fit.n_iter + 1
+    assert fit.history[0] == pytest.approx(-6 * np.log(2)) and fit.history[-1] == pytest.approx(fit.log_likelihood)
+    assert np.all(np.diff(fit.history) >= -1e-12)  # L-BFGS's line search never lowers the likelihood
 
 
 def test_recovery_error_falls_with_sample_size():
@@ -88,6 +91,10 @@ def test_l2_shrinks_couplings_and_sampling_is_reproducible():
     free = inv.fit_boltzmann_machine(data)
     shrunk = inv.fit_boltzmann_machine(data, l2=1.0)
     assert np.abs(shrunk.couplings).sum() < np.abs(free.couplings).sum()
+    # log_likelihood is the unpenalised training likelihood, lower than the unpenalised optimum's
+    assert shrunk.log_likelihood == pytest.approx(inv.log_likelihood(data, shrunk.couplings, shrunk.fields), abs=1e-10)
+    assert shrunk.log_likelihood < free.log_likelihood
+    assert shrunk.history[-1] < shrunk.log_likelihood  # the objective includes the penalty
 
 
 @pytest.mark.parametrize(
