@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from physml_utils import cheap
+from physml_utils import cheap, info
 
 
 def test_softplus_gate_published_errors():
@@ -56,6 +56,28 @@ def test_product_networks_multiply(n):
     assert sum(shallow.sizes[1:-1]) == cheap.neuron_counts(n)["shallow"] == 2**n
 
 
+@pytest.mark.parametrize("activation, slope", [("softplus", 2.0), ("logistic", 2.0), ("tanh", 2.0), ("exp", 1.0)])
+def test_polarization_gate_slope_follows_third_derivative(activation, slope):
+    """Three neurons: error ∝ λ when σ‴(b) ≠ 0 (exp), ∝ λ² when σ‴(b) = 0 (the default biases)."""
+    lams = np.geomspace(0.005, 0.05, 6)
+    err = [float(cheap.polarization_gate(0.6, -0.9, lam, activation)) / (0.6 * -0.9) - 1 for lam in lams]
+    assert cheap.power_law_slope(lams, err) == pytest.approx(slope, abs=0.05)
+
+
+def test_local_parameter_count_by_enumeration():
+    """1D ring, block 2 and 3: count monomials of degree <= d whose support fits in a window, by brute force."""
+    import itertools
+
+    for L, d, block in [(6, 2, 2), (7, 3, 2), (8, 3, 3)]:
+        found = set()
+        for deg in range(d + 1):
+            for mono in itertools.combinations_with_replacement(range(L), deg):
+                support = set(mono)
+                if any(support <= {(i + k) % L for k in range(block)} for i in range(L)) or not support:
+                    found.add(mono)
+        assert cheap.parameter_count(L, d, kind="local", block=block) == len(found)
+
+
 def test_bit_product_error_bound():
     bits = np.array(list(np.ndindex(2, 2, 2)))
     for beta in (4.0, 10.0, 20.0):
@@ -73,16 +95,10 @@ def test_parameter_counts():
     assert g[1] / g[0] > 14 and (loc[1] - 1) / (loc[0] - 1) == 4 and sym[0] == sym[1]
 
 
-def _mutual_information(joint):
-    px, py = joint.sum(1, keepdims=True), joint.sum(0, keepdims=True)
-    nz = joint > 0
-    return float((joint[nz] * np.log(joint[nz] / (px @ py)[nz])).sum())
-
-
 @pytest.mark.parametrize("seed", range(5))
 def test_data_processing_inequality_on_random_chains(seed):
     p0, Ts = cheap.random_markov_chain([6, 5, 4, 5, 3], seed=seed)
-    mi = [_mutual_information(J) for J in cheap.chain_joints(p0, Ts)]
+    mi = [info.mutual_information(J) for J in cheap.chain_joints(p0, Ts)]
     assert all(a >= b - 1e-12 for a, b in zip(mi, mi[1:])), mi
     assert all(np.isclose(J.sum(), 1.0) for J in cheap.chain_joints(p0, Ts))
 
