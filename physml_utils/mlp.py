@@ -210,11 +210,9 @@ class MLP:
 
     def _check_xy(self, X, y):
         X = _check_matrix(X, "X", self.sizes[0])
-        y = np.asarray(y, dtype=float).reshape(-1)
+        y = check_real_array(y, "y").reshape(-1)
         if y.shape[0] != X.shape[0]:
             raise ValueError(f"y must have one value per row of X ({X.shape[0]}), got {y.shape[0]}")
-        if not np.all(np.isfinite(y)):
-            raise ValueError("y must be finite (it contains NaN or inf)")
         return X, y
 
     def _grad(self, X: np.ndarray, y: np.ndarray):
