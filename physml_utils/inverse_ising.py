@@ -74,7 +74,7 @@ def fisher_information(couplings, fields=None) -> np.ndarray:
 
     The features are φ = (s_i s_j for i < j in ``numpy.triu_indices(n, 1)`` order, then s_1..s_n), the order of
     the parameters (J_ij, h_i). I is the Hessian of ln Z; for m independent samples the maximum-likelihood
-    estimate has covariance → I⁻¹/m (Cramér–Rao, attained asymptotically; Nguyen, Zecchina & Berg 2017, sect. 4).
+    estimate has covariance → I⁻¹/m (Cramér–Rao bound, attained asymptotically; Nguyen, Zecchina & Berg 2017).
     Returns a symmetric positive semi-definite matrix of size n(n−1)/2 + n.
 
     >>> fisher_information(np.zeros((2, 2))).tolist()    # independent fair spins: unit variances, no covariance

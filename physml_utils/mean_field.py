@@ -64,7 +64,7 @@ def _spin_entropy(m: np.ndarray) -> np.ndarray:
 
 
 def variational_free_energy(m, couplings, fields=None, *, T: float) -> float:
-    """Variational free energy F_q = −½ mᵀJm − hᵀm − T Σ σ(m_i) of the product distribution with means ``m``.
+    """Variational free energy F_q = −½ mᵀJm − hᵀm − T Σ σ(m_i) of the product distribution with means m.
 
     An upper bound on the exact F = −T ln Z for every m (see the module docstring).
 
@@ -107,11 +107,11 @@ def naive_mean_field(couplings, fields=None, *, T: float, m0=None, tol: float = 
                      max_iter: int = 10_000) -> MeanFieldResult:
     """Magnetizations of the naive mean-field approximation, m_i = tanh[(Σ_j J_ij m_j + h_i)/T].
 
-    Solved by sequential (coordinate-descent) sweeps over the non-zero couplings from ``m0`` (default: all +1, which selects the positive
-    branch of a ferromagnet without field), so F_q decreases monotonically to a local minimum. Near a mean-field
-    critical point the iteration slows down (m ~ k^{−1/2} after k sweeps at the transition); ``converged`` says
-    whether the largest change of the last sweep fell below ``tol`` within ``max_iter`` sweeps. ``m0`` is not
-    modified.
+    Solved by sequential (coordinate-descent) sweeps over the non-zero couplings from ``m0`` (default: all +1,
+    which selects the positive branch of a ferromagnet without field), so F_q decreases monotonically to a local
+    minimum. Near a mean-field critical point the iteration slows down (m ~ k^{−1/2} after k sweeps at the
+    transition); ``converged`` says whether the largest change of the last sweep fell below ``tol`` within
+    ``max_iter`` sweeps. ``m0`` is not modified.
 
     Parameters
     ----------
