@@ -255,3 +255,24 @@ def test_plot_receptive_fields_by_layer():
     axes = vrg.plot_receptive_fields_by_layer(fields, 4, layer=2, n=3)
     assert len(axes) == 3 and axes[0].images[0].get_array().shape == (4, 4)
     plt.close("all")
+
+
+def test_full_scale_script_runs_at_tiny_size(tmp_path):
+    """scripts/mehta_schwab_rbm.py (which regenerates book/data/mehta_schwab_rbm.npz) at a tiny size."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "mehta_schwab_rbm.py"
+    spec = importlib.util.spec_from_file_location("mehta_schwab_rbm", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    out = script.main(["--L", "8", "--samples", "100", "--layers", "16", "4", "--epochs", "1", "--n-fields", "3",
+                       "--seed", "1", "--out", str(tmp_path / "t.npz")])
+    with np.load(out) as d:
+        assert d["fields_1"].shape == (3, 64) and d["fields_2"].shape == (3, 64)
+        for key in ("locality", "perm_shown", "perm_undone", "hot"):
+            assert d[f"{key}_1"].shape == (16,) and d[f"{key}_2"].shape == (4,)
+        assert "--seed 1" in d["command"].item() and "numpy" in d["versions"].item()
+        assert int(d["seed"]) == 1 and d["layers"].tolist() == [16, 4]
+        # the stored unshuffled scores are those of the shuffled fields with the permutation undone
+        assert np.all(np.isfinite(d["locality_1"]))
