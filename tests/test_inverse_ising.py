@@ -123,6 +123,9 @@ def test_l2_shrinks_couplings_and_sampling_is_reproducible():
         (lambda: inv.fit_boltzmann_machine(np.ones((5, 3), dtype=np.int8), l2=-1), ValueError, "l2"),
         (lambda: inv.log_likelihood(np.ones((5, 3), dtype=np.int8), np.zeros((4, 4))), ValueError, "samples"),
         (lambda: inv.exact_samples(np.zeros((3, 3)), n_samples=0), ValueError, "n_samples"),
+        (lambda: inv.fit_boltzmann_machine(np.ones((5, 3), dtype=np.int8), tol=0.0), ValueError, "tol"),
+        (lambda: inv.fit_boltzmann_machine(np.ones((5, 3), dtype=np.int8), max_iter=0), ValueError, "max_iter"),
+        (lambda: inv.fit_boltzmann_machine(np.ones((5, 21), dtype=np.int8)), ValueError, "samples"),
     ],
 )
 def test_bad_input(call, exc, name):
