@@ -13,6 +13,8 @@ One module per subject, each introduced by the chapter that needs it:
 - :mod:`physml_utils.encoding` the one map between spins ±1 and bits {0, 1};
 - :mod:`physml_utils.rbm` and :mod:`physml_utils.ais` restricted Boltzmann machines, exact and AIS partition functions;
 - :mod:`physml_utils.rg` block spins, exact 1D decimation and the measured 2D RG flow;
+- :mod:`physml_utils.variational_rg` Mehta–Schwab's RG ↔ RBM mapping checked by enumeration, stacked RBMs,
+  receptive fields and their locality;
 - :mod:`physml_utils.plotting` the shared figure style of every chapter.
 
 Public functions validate their input and raise :class:`ValueError` / :class:`TypeError` naming the
