@@ -299,7 +299,7 @@ def fit_stack(
 
 
 def receptive_fields(stack: Sequence[RBM]) -> list[np.ndarray]:
-    """Effective receptive fields of every layer of a stack on the visible units: r^(1) = W^(1), r^(l) = W^(l) r^(l−1).
+    """Receptive fields of every layer of a stack on the visible units: r^(1) = W^(1), r^(l) = W^(l) r^(l−1).
 
     Mehta & Schwab (2014, arXiv:1410.3831) write r^(l) = r^(l−1) W^(l) with W stored visible × hidden; here W^(l)
     is ``components_`` (hidden × visible), so row k of r^(l) is unit k's weight on each visible unit of layer 1.
@@ -332,9 +332,9 @@ def locality(fields, L: int, *, power: float = 2.0) -> np.ndarray:
     """Spatial extent of each receptive field on the periodic L×L lattice, relative to a field spread uniformly.
 
     For unit k with weights w_x = |r_k(x)|^power (default r², the field's "intensity", which keeps the many small
-    weights an L1-penalised machine leaves at the noise floor from dominating), the centre c is the circular mean of the sites along each axis
-    (angle 2πx/L weighted by w), and the radius of gyration R_k² = Σ_x w_x |x − c|² / Σ_x w_x uses minimum-image
-    distances on the torus. The score is R_k / R_uniform, where R_uniform² = 2·mean_x min(x, L−x)² is the radius
+    weights an L1-penalised machine leaves at the noise floor from dominating), the centre c is the circular mean
+    of the sites along each axis (angle 2πx/L weighted by w), and the radius of gyration
+    R_k² = Σ_x w_x |x − c|² / Σ_x w_x uses minimum-image distances on the torus. The score is R_k / R_uniform, where R_uniform² = 2·mean_x min(x, L−x)² is the radius
     of a uniform field: 0 for a field on one site, ≈ 0.04 for a uniform 2×2 block on a 40×40 lattice, about 1
     for weights scattered over the whole lattice. A quantitative version of "the receptive fields look like
     blocks" (Mehta & Schwab 2014, arXiv:1410.3831, who show the fields qualitatively).
