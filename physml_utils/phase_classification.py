@@ -1,0 +1,348 @@
+"""Generative versus discriminative classifiers of Ising configurations, scored exactly by enumeration.
+
+The task: a configuration x of the periodic L×L Ising model was drawn at one of two temperatures, y ∈ {0, 1}
+(T_0 below T_c, T_1 above, prior π_y); say which. The two routes to p(y | x) (Ng & Jordan 2002, NeurIPS 14):
+
+- **generative**: fit a density p̂(x | y) to each class (here an Ising model at a fitted temperature, a
+  Curie–Weiss model, or a fully visible Boltzmann machine), then Bayes' rule
+  p̂(y=1 | x) = σ(ln p̂(x|1) − ln p̂(x|0) + ln π_1/π_0), σ the logistic function;
+- **discriminative**: fit p̂(y | x) = σ(w·φ(x) + b) directly (scikit-learn's ``LogisticRegression``) on
+  features φ chosen to match the generative family: the energy E(x) for the fitted-temperature model, M(x)² for
+  Curie–Weiss, all products s_i s_j and spins s_i for the Boltzmann machine.
+
+For L <= 4 every one of the 2^{L²} configurations is listed, so the accuracy, the log loss and the calibration
+of any classifier are *exact* expectations under the true joint p(x, y) = π_y e^{−E(x)/T_y}/Z_y: no test set,
+no test-set noise. The Bayes-optimal classifier is the true posterior, whose log-odds is linear in E(x).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+from scipy.optimize import brentq
+from scipy.special import expit, gammaln, logsumexp
+
+from . import enumeration, inverse_ising
+from ._validate import as_generator, check_int, check_real, check_spins
+from .rbm import _single_threaded_blas
+
+__all__ = [
+    "GENERATIVE",
+    "DISCRIMINATIVE",
+    "PAIRS",
+    "PhaseProblem",
+    "phase_problem",
+    "sample_labelled",
+    "bayes_log_odds",
+    "exact_scores",
+    "reliability",
+    "fit_temperature",
+    "fit_curie_weiss",
+    "generative_log_odds",
+    "discriminative_log_odds",
+    "learning_curve",
+]
+
+#: Generative models (one density per class) by name.
+GENERATIVE = ("temperature", "curie_weiss", "boltzmann")
+#: Discriminative models (logistic regression on the named features) by name.
+DISCRIMINATIVE = ("energy", "m2", "pairs", "spins")
+#: The Ng–Jordan pairs: a generative model and the logistic regression whose log-odds has the same form.
+PAIRS = {"temperature": "energy", "curie_weiss": "m2", "boltzmann": "pairs"}
+
+#: Largest lattice side whose 2^{L²} states are enumerated.
+MAX_L = 4
+#: Bracket of the fitted inverse temperature and Curie–Weiss coupling (data outside it are clipped to its ends).
+BETA_BRACKET = (-5.0, 5.0)
+K_BRACKET = (-30.0, 30.0)
+
+
+class PhaseProblem(NamedTuple):
+    """Everything exact about the two-temperature classification task on an enumerable lattice."""
+
+    L: int
+    temperatures: tuple[float, float]  #: (T_0, T_1): class 0 and class 1
+    prior: float  #: π_1 = p(y = 1)
+    states: np.ndarray  #: all 2^{L²} configurations, int8 ±1, shape (2^n, n)
+    energy: np.ndarray  #: E(x) = −Σ_<ij> s_i s_j of every state
+    magnetization: np.ndarray  #: M(x) = Σ_i s_i of every state
+    class_probs: np.ndarray  #: p(x | y), shape (2, 2^n)
+    joint: np.ndarray  #: p(x, y) = π_y p(x | y), shape (2^n, 2); sums to 1
+
+
+def phase_problem(L: int = 4, temperatures: Sequence[float] = (1.8, 3.0), prior: float = 0.5) -> PhaseProblem:
+    """The exact joint distribution of (configuration, temperature label) on the periodic L×L lattice.
+
+    Parameters
+    ----------
+    L : lattice side, 2 <= L <= 4 (all 2^{L²} states are enumerated).
+    temperatures : (T_0, T_1), both > 0 and different; class y is drawn at T_y.
+    prior : π_1 = p(y = 1), in (0, 1).
+
+    Returns
+    -------
+    :class:`PhaseProblem`.
+
+    >>> prob = phase_problem(2, (1.0, 4.0))
+    >>> prob.joint.shape, round(float(prob.joint.sum()), 12)
+    ((16, 2), 1.0)
+    """
+    L = check_int(L, "L", minimum=2, maximum=MAX_L)
+    if isinstance(temperatures, (str, bytes)) or not isinstance(temperatures, Sequence) or len(temperatures) != 2:
+        raise TypeError("temperatures must be a pair (T_0, T_1)")
+    T = tuple(check_real(t, "temperatures", minimum=0.0, strict_minimum=True) for t in temperatures)
+    if T[0] == T[1]:
+        raise ValueError(f"temperatures must differ, got {T}")
+    prior = check_real(prior, "prior", minimum=0.0, strict_minimum=True)
+    if prior >= 1.0:
+        raise ValueError(f"prior must be < 1, got {prior}")
+    states = enumeration.spin_states(L * L)
+    energy = enumeration.energies(states, enumeration.lattice_couplings(L))
+    probs = np.stack([enumeration.boltzmann(energy, 1.0 / t)[0] for t in T])
+    joint = np.stack([(1.0 - prior) * probs[0], prior * probs[1]], axis=1)
+    return PhaseProblem(L, T, prior, states, energy, states.sum(axis=1, dtype=np.int64), probs, joint)
+
+
+def _check_problem(problem) -> PhaseProblem:
+    if not isinstance(problem, PhaseProblem):
+        raise TypeError(f"problem must be a PhaseProblem (from phase_problem), got {type(problem).__name__}")
+    return problem
+
+
+def sample_labelled(problem: PhaseProblem, n_per_class: int, seed: int | np.random.Generator | None = None):
+    """Exact independent draws: ``n_per_class`` configurations from each class (inverse CDF on the listed states).
+
+    Returns ``(X, y)``: X int8 ±1 of shape (2·n_per_class, n), class 0 first, and y the int labels.
+    """
+    problem = _check_problem(problem)
+    n_per_class = check_int(n_per_class, "n_per_class", minimum=1)
+    rng = as_generator(seed)
+    idx = np.concatenate([rng.choice(problem.states.shape[0], size=n_per_class, p=p) for p in problem.class_probs])
+    return problem.states[idx], np.repeat(np.array([0, 1]), n_per_class)
+
+
+def bayes_log_odds(problem: PhaseProblem) -> np.ndarray:
+    """The Bayes-optimal log-odds ln p(1|x)/p(0|x) = (β_0 − β_1)E(x) + ln Z_0/Z_1 + ln π_1/π_0 of every state."""
+    problem = _check_problem(problem)
+    return np.log(problem.joint[:, 1]) - np.log(problem.joint[:, 0])
+
+
+def _check_log_odds(problem: PhaseProblem, f) -> np.ndarray:
+    f = np.asarray(f, dtype=float)
+    if f.shape != (problem.states.shape[0],):
+        raise ValueError(f"log_odds must hold ln p(1|x)/p(0|x) for all {problem.states.shape[0]} states, got shape {f.shape}")
+    if np.any(np.isnan(f)):
+        raise ValueError("log_odds must not contain NaN")
+    return f
+
+
+def exact_scores(problem: PhaseProblem, log_odds) -> dict[str, float]:
+    """Exact accuracy, log loss (nats) and calibration error of a classifier given by its log-odds f(x) on every
+    state, p̂(y = 1 | x) = σ(f(x)).
+
+    accuracy = Σ_x Σ_y p(x, y) 1[ŷ(x) = y] with ŷ = 1[f > 0]; log loss = −Σ_{x,y} p(x, y) ln p̂(y | x) (computed from
+    f as softplus(∓f), finite however confident the classifier), whose minimum, reached by the Bayes posterior,
+    is the conditional entropy S(Y | X); ECE = Σ_x p(x) |σ(f(x)) − p(1 | x)|, the mean distance between what the
+    classifier says and the true frequency of class 1 (exact, per state, so no binning enters).
+    """
+    problem = _check_problem(problem)
+    f = _check_log_odds(problem, log_odds)
+    p_x = problem.joint.sum(axis=1)
+    yhat = f > 0
+    accuracy = float(problem.joint[yhat, 1].sum() + problem.joint[~yhat, 0].sum())
+    log_loss = float(problem.joint[:, 0] @ np.logaddexp(0.0, f) + problem.joint[:, 1] @ np.logaddexp(0.0, -f))
+    ece = float(p_x @ np.abs(expit(f) - problem.joint[:, 1] / p_x))
+    return {"accuracy": accuracy, "log_loss": log_loss, "ece": ece}
+
+
+def reliability(problem: PhaseProblem, log_odds, n_bins: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact reliability diagram: per bin of predicted q, the mean q, the true frequency of y = 1 and p(bin).
+
+    Bins split [0, 1] into ``n_bins`` equal parts; empty bins are dropped. A calibrated classifier has the first
+    two equal in every bin.
+    """
+    problem = _check_problem(problem)
+    q = expit(_check_log_odds(problem, log_odds))
+    n_bins = check_int(n_bins, "n_bins", minimum=1)
+    which = np.minimum((q * n_bins).astype(int), n_bins - 1)
+    p_x = problem.joint.sum(axis=1)
+    weight = np.bincount(which, weights=p_x, minlength=n_bins)
+    mean_q = np.bincount(which, weights=p_x * q, minlength=n_bins)
+    freq = np.bincount(which, weights=problem.joint[:, 1], minlength=n_bins)
+    keep = weight > 0
+    return mean_q[keep] / weight[keep], freq[keep] / weight[keep], weight[keep]
+
+
+def _levels(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return np.unique(values, return_counts=True)
+
+
+def _fit_moment(stat_levels, log_mult, target: float, bracket: tuple[float, float]) -> float:
+    """θ with ⟨stat⟩_θ = target under p_θ(level) ∝ mult · e^{θ·stat} (clipped to the bracket)."""
+
+    def mean(theta):
+        a = log_mult + theta * stat_levels
+        w = np.exp(a - a.max())
+        return float(w @ stat_levels / w.sum())
+
+    lo, hi = bracket
+    if target <= mean(lo):
+        return lo
+    if target >= mean(hi):
+        return hi
+    return float(brentq(lambda t: mean(t) - target, lo, hi, xtol=1e-13))
+
+
+def fit_temperature(samples, problem: PhaseProblem) -> float:
+    """Maximum-likelihood inverse temperature β̂ of p_β(x) = e^{−βE(x)}/Z(β) for ``samples`` (int8, (m, n)).
+
+    The likelihood is concave in β and its maximum matches the mean energy, ⟨E⟩_β̂ = mean of E over the samples,
+    solved on the exact density of states; β̂ is clipped to ``BETA_BRACKET`` (all samples in a ground state
+    would give β̂ = ∞).
+    """
+    problem = _check_problem(problem)
+    X = _check_samples(samples, problem)
+    E = enumeration.energies(X, enumeration.lattice_couplings(problem.L))
+    levels, counts = _levels(problem.energy)
+    return _fit_moment(-levels, np.log(counts), -float(E.mean()), BETA_BRACKET)
+
+
+def _curie_weiss_levels(n: int) -> tuple[np.ndarray, np.ndarray]:
+    k = np.arange(n + 1)
+    M = (n - 2 * k).astype(float)
+    return M, gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+
+
+def fit_curie_weiss(samples, problem: PhaseProblem) -> float:
+    """Maximum-likelihood coupling K̂ of the Curie–Weiss model p_K(x) ∝ e^{K M(x)²/(2n)}, M = Σ s_i.
+
+    Every spin interacts equally with every other: the mean-field caricature of the lattice, and a *misspecified*
+    model for it. ML matches ⟨M²⟩_K̂ to the samples' mean M²; K̂ is clipped to ``K_BRACKET``.
+    """
+    problem = _check_problem(problem)
+    X = _check_samples(samples, problem)
+    n = X.shape[1]
+    M, log_mult = _curie_weiss_levels(n)
+    return _fit_moment(M**2 / (2 * n), log_mult, float((X.sum(axis=1, dtype=np.int64) ** 2).mean() / (2 * n)), K_BRACKET)
+
+
+def _check_samples(samples, problem: PhaseProblem) -> np.ndarray:
+    X = check_spins(samples, "samples", ndim=2)
+    n = problem.states.shape[1]
+    if X.shape[0] < 1 or X.shape[1] != n:
+        raise ValueError(f"samples must have shape (m >= 1, {n}), got {X.shape}")
+    return X
+
+
+def _class_log_density(model: str, X: np.ndarray, problem: PhaseProblem) -> np.ndarray:
+    """ln p̂(x) on every state of the problem, for a density of kind ``model`` fitted to X."""
+    n = problem.states.shape[1]
+    if model == "temperature":
+        a = -fit_temperature(X, problem) * problem.energy
+    elif model == "curie_weiss":
+        a = fit_curie_weiss(X, problem) * problem.magnetization.astype(float) ** 2 / (2 * n)
+    else:  # a Gaussian prior of unit variance on the couplings: l2 = 1/m on the mean log-likelihood
+        fit = inverse_ising.fit_boltzmann_machine(X, l2=1.0 / X.shape[0], tol=1e-6)
+        a = -enumeration.energies(problem.states, fit.couplings, fit.fields)
+    return a - logsumexp(a)
+
+
+def generative_log_odds(model: str, X, y, problem: PhaseProblem) -> np.ndarray:
+    """ln p̂(1 | x)/p̂(0 | x) on every state by Bayes' rule from one density per class fitted to (X, y).
+
+    ``model`` is one of :data:`GENERATIVE`: ``"temperature"`` (:func:`fit_temperature`), ``"curie_weiss"``
+    (:func:`fit_curie_weiss`) or ``"boltzmann"`` (a fully visible Boltzmann machine with all pair couplings and
+    fields, :func:`physml_utils.inverse_ising.fit_boltzmann_machine`, penalty l2 = 1/m: a unit-variance Gaussian
+    prior on the couplings). The prior ratio is the known π_1/π_0 of the problem.
+    """
+    problem = _check_problem(problem)
+    if model not in GENERATIVE:
+        raise ValueError(f"model must be one of {GENERATIVE}, got {model!r}")
+    X, y = _check_labelled(X, y, problem)
+    log_p = [_class_log_density(model, X[y == c], problem) for c in (0, 1)]
+    return log_p[1] - log_p[0] + np.log(problem.prior / (1.0 - problem.prior))
+
+
+def _features(kind: str, X: np.ndarray, L: int) -> np.ndarray:
+    n = X.shape[1]
+    S = X.astype(float)
+    if kind == "energy":
+        return (enumeration.energies(X, enumeration.lattice_couplings(L)) / n)[:, None]
+    if kind == "m2":
+        return ((S.sum(axis=1) / n) ** 2)[:, None]
+    if kind == "spins":
+        return S
+    iu = np.triu_indices(n, 1)
+    return np.concatenate([S[:, iu[0]] * S[:, iu[1]], S], axis=1)
+
+
+def discriminative_log_odds(features: str, X, y, problem: PhaseProblem, C: float = 1.0) -> np.ndarray:
+    """ln p̂(1 | x)/p̂(0 | x) = w·φ(x) + b on every state from a logistic regression fitted to (X, y) on the named features.
+
+    ``features`` is one of :data:`DISCRIMINATIVE`: ``"energy"`` (E/n), ``"m2"`` ((M/n)²), ``"pairs"`` (all
+    s_i s_j and s_i) or ``"spins"`` (the raw s_i, which cannot work: the data are symmetric under s → −s, so the
+    best linear log-odds in s is a constant). scikit-learn's ``LogisticRegression`` with L2 penalty ½‖w‖² and
+    inverse strength ``C`` (its default C = 1).
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    problem = _check_problem(problem)
+    if features not in DISCRIMINATIVE:
+        raise ValueError(f"features must be one of {DISCRIMINATIVE}, got {features!r}")
+    C = check_real(C, "C", minimum=0.0, strict_minimum=True)
+    X, y = _check_labelled(X, y, problem)
+    clf = LogisticRegression(C=C, max_iter=5000).fit(_features(features, X, problem.L), y)
+    return clf.decision_function(_features(features, problem.states, problem.L))
+
+
+def _check_labelled(X, y, problem: PhaseProblem) -> tuple[np.ndarray, np.ndarray]:
+    X = _check_samples(X, problem)
+    y = np.asarray(y)
+    if y.shape != (X.shape[0],) or not np.all((y == 0) | (y == 1)):
+        raise ValueError(f"y must hold one label 0 or 1 per row of X ({X.shape[0]})")
+    if not (np.any(y == 0) and np.any(y == 1)):
+        raise ValueError("y must contain both classes")
+    return X, y.astype(int)
+
+
+def learning_curve(
+    problem: PhaseProblem,
+    sizes: Sequence[int],
+    models: Sequence[str],
+    n_repeats: int = 5,
+    seed: int | np.random.Generator | None = None,
+) -> dict[str, dict[str, np.ndarray]]:
+    """Exact test scores of each model versus the training-set size.
+
+    For every size m (per class) and repeat, one training set is drawn (:func:`sample_labelled`) and every model
+    in ``models`` (names from :data:`GENERATIVE` and :data:`DISCRIMINATIVE`) is fitted to the *same* set, so
+    differences between models are paired. Returns {model: {"accuracy", "log_loss", "ece": arrays of shape
+    (len(sizes), n_repeats)}}.
+    """
+    problem = _check_problem(problem)
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) == 0:
+        raise TypeError("sizes must be a non-empty sequence of positive integers")
+    sizes = [check_int(m, "sizes", minimum=1) for m in sizes]
+    if isinstance(models, (str, bytes)) or not isinstance(models, Sequence) or len(models) == 0:
+        raise TypeError("models must be a non-empty sequence of model names")
+    for name in models:
+        if name not in GENERATIVE + DISCRIMINATIVE:
+            raise ValueError(f"models must name models from {GENERATIVE + DISCRIMINATIVE}, got {name!r}")
+    n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
+    rng = as_generator(seed)
+    out = {name: {k: np.zeros((len(sizes), n_repeats)) for k in ("accuracy", "log_loss", "ece")} for name in models}
+    # many tiny fits and dot products: idle OpenBLAS threads made them several times slower on a busy machine
+    with _single_threaded_blas():
+        for i, m in enumerate(sizes):
+            for r in range(n_repeats):
+                X, y = sample_labelled(problem, m, rng)
+                for name in models:
+                    if name in GENERATIVE:
+                        f = generative_log_odds(name, X, y, problem)
+                    else:
+                        f = discriminative_log_odds(name, X, y, problem)
+                    for k, v in exact_scores(problem, f).items():
+                        out[name][k][i, r] = v
+    return out

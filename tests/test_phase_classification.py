@@ -1,0 +1,129 @@
+"""Generative vs discriminative phase classifiers: exact scores, fits and bad input."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from physml_utils import enumeration, exact, info
+from physml_utils import phase_classification as pc
+
+
+@pytest.fixture(scope="module")
+def prob():
+    return pc.phase_problem(4, (1.8, 3.0))
+
+
+def test_problem_is_the_exact_joint(prob):
+    assert prob.joint.shape == (65536, 2)
+    assert prob.joint.sum() == pytest.approx(1.0, abs=1e-12)
+    # p(x | y) against Kaufman's ln Z: ln p(all up | T) = 32/T − ln Z(T)
+    for y, T in enumerate(prob.temperatures):
+        assert math.log(prob.class_probs[y, -1]) == pytest.approx(32 / T - exact.log_partition(4, 1 / T), abs=1e-10)
+
+
+def test_bayes_scores(prob):
+    f = pc.bayes_log_odds(prob)
+    s = pc.exact_scores(prob, f)
+    assert s["accuracy"] == pytest.approx(1 - np.minimum(prob.joint[:, 0], prob.joint[:, 1]).sum(), abs=1e-12)
+    assert s["log_loss"] == pytest.approx(info.conditional_entropy(prob.joint), abs=1e-12)  # S(Y|X)
+    assert s["ece"] < 1e-12
+    # the Bayes log-odds is linear in E: (β_0 − β_1) E + ln Z_0 − ln Z_1
+    b0, b1 = 1 / 1.8, 1 / 3.0
+    expected = (b0 - b1) * prob.energy + exact.log_partition(4, b0) - exact.log_partition(4, b1)
+    np.testing.assert_allclose(f, expected, atol=1e-9)
+
+
+def test_any_classifier_is_no_better_than_bayes(prob):
+    rng = np.random.default_rng(0)
+    bayes = pc.exact_scores(prob, pc.bayes_log_odds(prob))
+    for _ in range(5):
+        s = pc.exact_scores(prob, pc.bayes_log_odds(prob) + rng.normal(0, 0.5, 65536))
+        assert s["log_loss"] > bayes["log_loss"] and s["accuracy"] <= bayes["accuracy"] + 1e-15
+    const = pc.exact_scores(prob, np.zeros(65536))  # "always ½": log loss ln 2
+    assert const["log_loss"] == pytest.approx(math.log(2), abs=1e-12)
+
+
+def test_reliability_of_bayes_is_diagonal(prob):
+    mean_q, freq, w = pc.reliability(prob, pc.bayes_log_odds(prob), n_bins=10)
+    assert w.sum() == pytest.approx(1.0, abs=1e-12)
+    # within a bin the Bayes posterior's mean prediction equals the class-1 frequency exactly
+    np.testing.assert_allclose(mean_q, freq, atol=1e-12)
+
+
+def test_fits_recover_the_temperature_and_coupling(prob):
+    X, y = pc.sample_labelled(prob, 20_000, seed=1)
+    for c, T in enumerate(prob.temperatures):
+        beta = pc.fit_temperature(X[y == c], prob)
+        # standard error of β̂ = 1/sqrt(m Var E) (Fisher information of the one-parameter family)
+        var_E = exact.specific_heat_per_spin(4, 1 / T) * 16 * T**2
+        assert abs(beta - 1 / T) < 5 / math.sqrt(20_000 * var_E)
+    # Curie–Weiss on exactly Curie–Weiss-distributed data: the fit matches ⟨M²⟩
+    K = pc.fit_curie_weiss(X[y == 0], prob)
+    M, logm = pc._curie_weiss_levels(16)
+    w = np.exp(logm + K * M**2 / 32 - (logm + K * M**2 / 32).max())
+    assert (w / w.sum()) @ M**2 == pytest.approx((X[y == 0].sum(axis=1).astype(float) ** 2).mean(), rel=1e-9)
+
+
+def test_fit_temperature_clips_ground_states(prob):
+    X = np.ones((3, 16), dtype=np.int8)
+    assert pc.fit_temperature(X, prob) == pc.BETA_BRACKET[1]
+
+
+def test_learning_curve_is_reproducible_and_converges(prob):
+    a = pc.learning_curve(prob, [5, 2000], ["temperature", "energy", "spins"], n_repeats=2, seed=7)
+    b = pc.learning_curve(prob, [5, 2000], ["temperature", "energy", "spins"], n_repeats=2, seed=7)
+    for name in a:
+        for k in a[name]:
+            np.testing.assert_array_equal(a[name][k], b[name][k])
+    bayes = pc.exact_scores(prob, pc.bayes_log_odds(prob))
+    for name in ("temperature", "energy"):  # the right family reaches the Bayes log loss with many samples
+        assert a[name]["log_loss"][1].mean() == pytest.approx(bayes["log_loss"], abs=0.005)
+    # raw spins: the s → −s symmetry leaves nothing linear to learn; log loss at least ln 2 − a little
+    assert a["spins"]["log_loss"][1].min() > math.log(2) - 0.002
+
+
+def test_boltzmann_generative_and_pairs_discriminative(prob):
+    X, y = pc.sample_labelled(prob, 2000, seed=3)
+    bayes = pc.exact_scores(prob, pc.bayes_log_odds(prob))["accuracy"]
+    for f in (pc.generative_log_odds("boltzmann", X, y, prob), pc.discriminative_log_odds("pairs", X, y, prob)):
+        assert pc.exact_scores(prob, f)["accuracy"] > bayes - 0.02
+
+
+@pytest.mark.parametrize(
+    "call, exc, name",
+    [
+        (lambda p: pc.phase_problem(5), ValueError, "L"),
+        (lambda p: pc.phase_problem(4, (2.0, 2.0)), ValueError, "temperatures"),
+        (lambda p: pc.phase_problem(4, (2.0, -1.0)), ValueError, "temperatures"),
+        (lambda p: pc.phase_problem(4, 2.0), TypeError, "temperatures"),
+        (lambda p: pc.phase_problem(4, prior=1.0), ValueError, "prior"),
+        (lambda p: pc.sample_labelled(p, 0), ValueError, "n_per_class"),
+        (lambda p: pc.sample_labelled("p", 3), TypeError, "problem"),
+        (lambda p: pc.exact_scores(p, np.zeros(3)), ValueError, "log_odds"),
+        (lambda p: pc.exact_scores(p, np.full(65536, np.nan)), ValueError, "log_odds"),
+        (lambda p: pc.reliability(p, np.zeros(65536), n_bins=0), ValueError, "n_bins"),
+        (lambda p: pc.fit_temperature(np.ones((3, 9), dtype=np.int8), p), ValueError, "samples"),
+        (lambda p: pc.fit_curie_weiss(np.ones((3, 16)), p), TypeError, "samples"),
+        (lambda p: pc.generative_log_odds("naive", np.ones((2, 16), np.int8), [0, 1], p), ValueError, "model"),
+        (lambda p: pc.discriminative_log_odds("cubes", np.ones((2, 16), np.int8), [0, 1], p), ValueError, "features"),
+        (lambda p: pc.discriminative_log_odds("energy", np.ones((2, 16), np.int8), [0, 0], p), ValueError, "y"),
+        (lambda p: pc.discriminative_log_odds("energy", np.ones((2, 16), np.int8), [0, 2], p), ValueError, "y"),
+        (lambda p: pc.discriminative_log_odds("energy", np.ones((2, 16), np.int8), [0, 1], p, C=0.0), ValueError, "C"),
+        (lambda p: pc.learning_curve(p, [], ["energy"]), TypeError, "sizes"),
+        (lambda p: pc.learning_curve(p, [3], ["nope"]), ValueError, "models"),
+        (lambda p: pc.learning_curve(p, [3], ["energy"], n_repeats=0), ValueError, "n_repeats"),
+    ],
+)
+def test_bad_input(prob, call, exc, name):
+    with pytest.raises(exc, match=name):
+        call(prob)
+
+
+def test_energies_helper_matches_enumeration(prob):
+    # the problem's energies are the lattice energies of its states
+    np.testing.assert_array_equal(
+        prob.energy, enumeration.energies(prob.states, enumeration.lattice_couplings(4))
+    )
