@@ -265,7 +265,9 @@ def fit_stack(
     Layer 1 is trained on X; layer l on binary samples h ~ p(h | v) of layer l−1's hidden units given its
     training data, as in Mehta & Schwab's 1600-400-100-25 stack (arXiv:1410.3831). Each layer is a
     :class:`~physml_utils.rbm.RBM` built with ``rbm_params`` (learning_rate, batch_size, n_iter, l1, k, ...)
-    and its own seed drawn from ``seed``.
+    and its own seed drawn from ``seed``. A parameter given as a list or tuple holds one value per layer,
+    e.g. ``l1=(1e-2, 3e-3, 3e-3)`` (deeper layers see sparser, less correlated inputs and may need another
+    penalty).
 
     Parameters
     ----------
@@ -286,12 +288,22 @@ def fit_stack(
     sizes = [check_int(n, "n_hidden", minimum=1) for n in n_hidden]
     if "random_state" in rbm_params:
         raise TypeError("fit_stack takes seed, not random_state (each layer gets its own stream from seed)")
+    per_layer = []
+    for i in range(len(sizes)):
+        params = {}
+        for key, value in rbm_params.items():
+            if isinstance(value, (list, tuple)):
+                if len(value) != len(sizes):
+                    raise ValueError(f"{key} has {len(value)} values but there are {len(sizes)} layers")
+                value = value[i]
+            params[key] = value
+        per_layer.append(params)
     rng = as_generator(seed)
     data = X
     stack = []
-    for n in sizes:
+    for n, params in zip(sizes, per_layer):
         layer_seed = int(rng.integers(0, 2**63))
-        rbm = RBM(n_components=n, random_state=layer_seed, **rbm_params).fit(data)
+        rbm = RBM(n_components=n, random_state=layer_seed, **params).fit(data)
         stack.append(rbm)
         probs = rbm.transform(data)
         data = (rng.random(probs.shape, dtype=probs.dtype) < probs).astype(probs.dtype)

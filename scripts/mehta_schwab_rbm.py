@@ -56,7 +56,8 @@ def _versions() -> str:
 def _stack_fields(X: np.ndarray, args, seed: int) -> list[np.ndarray]:
     stack = vrg.fit_stack(
         X, args.layers, seed=seed, learning_rate=args.learning_rate, batch_size=args.batch_size,
-        n_iter=args.epochs, l1=args.l1, persistent=True, momentum=args.momentum,
+        n_iter=args.epochs, l1=args.l1[0] if len(args.l1) == 1 else tuple(args.l1), persistent=True,
+        momentum=args.momentum,
     )
     return vrg.receptive_fields(stack)
 
@@ -68,7 +69,8 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("--samples", type=int, default=20_000, help="Wolff samples")
     parser.add_argument("--layers", type=int, nargs="+", default=[400, 100, 25], help="hidden units per layer")
     parser.add_argument("--epochs", type=int, default=10, help="epochs per layer")
-    parser.add_argument("--l1", type=float, default=1e-2, help="L1 penalty on the weights")
+    parser.add_argument("--l1", type=float, nargs="+", default=[1e-2, 3e-3, 3e-3],
+                        help="L1 penalty on the weights: one value, or one per layer")
     parser.add_argument("--learning-rate", type=float, default=0.02)
     parser.add_argument("--batch-size", type=int, default=20)
     parser.add_argument("--momentum", type=float, default=0.0)
@@ -91,7 +93,7 @@ def main(argv: list[str] | None = None) -> Path:
 
     out = {
         "L": L, "K": args.K, "n_samples": n, "layers": np.array(args.layers), "epochs": args.epochs,
-        "l1": args.l1, "learning_rate": args.learning_rate, "batch_size": args.batch_size,
+        "l1": np.array(args.l1), "learning_rate": args.learning_rate, "batch_size": args.batch_size,
         "momentum": args.momentum, "seed": args.seed, "permutation": perm,
         "xi_second_moment": rg.second_moment_correlation_length(spins),
     }

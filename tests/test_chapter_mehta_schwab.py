@@ -87,8 +87,9 @@ def test_live_stack_locality_and_controls(g):
 
 def test_full_scale_run(g):
     assert g["ms_full_L"] == 40 and g["ms_full_n"] == 20000  # Mehta & Schwab's lattice and sample count
+    # compact layer-1 fields that grow with depth and stay well below the noise value (~0.96)
     assert g["ms_full_loc_1"] < 0.3
-    assert g["ms_full_loc_1"] < g["ms_full_loc_2"]
+    assert g["ms_full_loc_1"] < g["ms_full_loc_2"] < g["ms_full_loc_3"] < 0.7
     assert g["ms_full_perm_shown_1"] > 0.75
     assert g["ms_full_perm_undone_1"] < 0.3
     assert g["ms_full_hot_1"] > 0.85

@@ -164,6 +164,10 @@ def test_fit_stack_shapes_reproducibility_and_fields():
     for ra, rb in zip(a, b):
         np.testing.assert_array_equal(ra.components_, rb.components_)
     assert not np.array_equal(a[0].components_, vrg.fit_stack(X, (9,), seed=6, n_iter=2)[0].components_)
+    # per-layer parameters
+    c = vrg.fit_stack(X, (9, 4), seed=5, n_iter=2, batch_size=20, l1=(0.0, 0.5))
+    assert [r.l1 for r in c] == [0.0, 0.5]
+    np.testing.assert_array_equal(c[0].components_, a[0].components_)
     f = vrg.receptive_fields(a)
     assert [x.shape for x in f] == [(9, 36), (4, 36)]
     np.testing.assert_allclose(f[1], a[1].components_.astype(float) @ a[0].components_.astype(float), rtol=1e-12)
@@ -231,6 +235,7 @@ H4 = np.zeros(16)
         (lambda: vrg.fit_stack(np.zeros((4, 4)), (0,)), ValueError, "n_hidden"),
         (lambda: vrg.fit_stack(np.zeros((4, 4)), (2,), random_state=0), TypeError, "seed"),
         (lambda: vrg.fit_stack(np.full((4, 4), 2.0), (2,)), ValueError, "X"),
+        (lambda: vrg.fit_stack(np.zeros((4, 4)), (2, 1), l1=[0.1]), ValueError, "l1"),
         (lambda: vrg.receptive_fields(GOOD), TypeError, "stack"),
         (lambda: vrg.receptive_fields([GOOD, GOOD]), ValueError, "stack"),
         (lambda: vrg.locality(np.ones((2, 15)), 4), ValueError, "fields"),
@@ -267,12 +272,12 @@ def test_full_scale_script_runs_at_tiny_size(tmp_path):
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     out = script.main(["--L", "8", "--samples", "100", "--layers", "16", "4", "--epochs", "1", "--n-fields", "3",
-                       "--seed", "1", "--out", str(tmp_path / "t.npz")])
+                       "--l1", "0.01", "0.003", "--seed", "1", "--out", str(tmp_path / "t.npz")])
     with np.load(out) as d:
         assert d["fields_1"].shape == (3, 64) and d["fields_2"].shape == (3, 64)
         for key in ("locality", "perm_shown", "perm_undone", "hot"):
             assert d[f"{key}_1"].shape == (16,) and d[f"{key}_2"].shape == (4,)
         assert "--seed 1" in d["command"].item() and "numpy" in d["versions"].item()
-        assert int(d["seed"]) == 1 and d["layers"].tolist() == [16, 4]
+        assert int(d["seed"]) == 1 and d["layers"].tolist() == [16, 4] and d["l1"].tolist() == [0.01, 0.003]
         # the stored unshuffled scores are those of the shuffled fields with the permutation undone
         assert np.all(np.isfinite(d["locality_1"]))
