@@ -208,6 +208,10 @@ class MLP:
         """f(X), shape ``(N,)``."""
         return self._forward(_check_matrix(X, "X", self.sizes[0]))[0]
 
+    def hidden_activations(self, X) -> list[np.ndarray]:
+        """The activations σ(z) of every hidden layer for inputs X: a list of arrays of shape ``(N, h_l)``."""
+        return self._forward(_check_matrix(X, "X", self.sizes[0]))[2][1:]
+
     def _check_xy(self, X, y):
         X = _check_matrix(X, "X", self.sizes[0])
         y = check_real_array(y, "y").reshape(-1)
@@ -247,16 +251,20 @@ class MLP:
         lr: float = 1e-2,
         batch_size: int | None = None,
         seed: int | np.random.Generator | None = None,
+        callback: Callable[[int, "MLP"], None] | None = None,
     ) -> "MLP":
         """Train with Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e−8) for ``steps`` steps, continuing from the current weights.
 
         ``batch_size=None`` uses the full batch (then ``seed`` is unused); otherwise each step draws a minibatch
         without replacement from ``seed``. Appends the minibatch loss of every step to ``loss_curve_``.
-        Modifies the network in place and returns it.
+        ``callback(t, net)``, if given, is called after step t = 1, …, steps (e.g. to record hidden activations
+        during training). Modifies the network in place and returns it.
         """
         X, y = self._check_xy(X, y)
         steps = check_int(steps, "steps", minimum=1)
         lr = check_real(lr, "lr", minimum=0.0, strict_minimum=True)
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
         N = X.shape[0]
         if batch_size is not None:
             batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=N)
@@ -280,5 +288,7 @@ class MLP:
                 vi *= b2
                 vi += (1.0 - b2) * g * g
                 p -= step * mi / (np.sqrt(vi) + eps)
+            if callback is not None:
+                callback(t, self)
         return self
 
