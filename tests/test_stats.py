@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from physml_utils import stats
+from physml_utils import exact, stats
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def ar1(rho, n, seed):
@@ -53,6 +58,33 @@ def test_constant_series():
     assert rho[0] == 1 and not rho[1:].any()
 
 
+def test_ising_tau_int_units_and_reproducibility():
+    a = stats.ising_tau_int(8, exact.K_C, "wolff", 5000, seed=3)
+    assert a == stats.ising_tau_int(8, exact.K_C, "wolff", 5000, seed=3)
+    assert a["sweeps"] < a["n_steps"]  # a Wolff cluster at L = 8 flips fewer than 64 spins on average
+    m = stats.ising_tau_int(16, exact.K_C, "metropolis", 20_000, seed=4)
+    w = stats.ising_tau_int(16, exact.K_C, "wolff", 20_000, seed=5)
+    # critical slowing down: local moves are several times slower than clusters at L = 16 (≈ 10 vs ≈ 1.3 sweeps)
+    assert m["tau_abs_m"] > 4 * w["tau_abs_m"] + 4 * (m["err_abs_m"] + w["err_abs_m"])
+    for r in (m, w):
+        assert 0.5 - 1e-9 <= r["tau_energy"] / (r["sweeps"] / r["n_steps"]) and r["err_energy"] > 0
+
+
+def test_critical_slowing_script_tiny(tmp_path):
+    """scripts/critical_slowing.py regenerates book/data/critical_slowing.npz; here at tiny size."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import critical_slowing
+
+    out = critical_slowing.main(["--tiny", "--seed", "1", "--out", str(tmp_path / "cs.npz")])
+    tiny = np.load(out)
+    assert str(tiny["command"]) == "python scripts/critical_slowing.py --tiny --seed 1"
+    np.testing.assert_array_equal(tiny["wolff_L"], [4, 8])
+    assert np.all(tiny["metropolis_tau_abs_m"] > 0.5) and "numpy" in str(tiny["versions"])
+    committed = np.load(ROOT / "book" / "data" / "critical_slowing.npz")
+    assert set(committed.files) == set(tiny.files)
+    assert "--tiny" not in str(committed["command"]) and committed["beta"] == exact.K_C
+
+
 @pytest.mark.parametrize(
     "call, exc, name",
     [
@@ -62,6 +94,11 @@ def test_constant_series():
         (lambda: stats.binning_error(np.ones(10), n_bins=1), ValueError, "n_bins"),
         (lambda: stats.binning_error(np.ones(10), n_bins=32), ValueError, "x"),
         (lambda: stats.binder_cumulant(np.zeros(5)), ValueError, "m"),
+        (lambda: stats.ising_tau_int(8, 0.4, "heat-bath"), ValueError, "method"),
+        (lambda: stats.ising_tau_int(1, 0.4), ValueError, "L"),
+        (lambda: stats.ising_tau_int(8, -0.4), ValueError, "beta"),
+        (lambda: stats.ising_tau_int(8, 0.4, n_steps=10), ValueError, "n_steps"),
+        (lambda: stats.ising_tau_int(8, 0.4, n_burn=-1), ValueError, "n_burn"),
     ],
 )
 def test_bad_input_names_the_argument(call, exc, name):
