@@ -45,6 +45,7 @@ def test_binder_crossing_locates_tc(g):
     # statistical error of the crossing with 4 000 samples per point is ~0.01 in T; allow 3 of them
     assert g["T_cross"] == pytest.approx(exact.T_C, abs=0.03)
     assert g["U_cross"] == pytest.approx(0.611, abs=0.03)
+    assert g["T_cross_err"] == pytest.approx(abs(g["T_cross"] - exact.T_C), abs=1e-12)
 
 
 def test_dynamic_exponents(g):
