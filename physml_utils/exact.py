@@ -13,9 +13,9 @@ The products overflow for L ≳ 30, so everything is done with logarithms and si
 Energy and specific heat come from analytic first and second K-derivatives carried through the same
 products (no finite differences). The formula holds for every L >= 2, odd or even, and J > 0 (ferromagnet).
 Against a 60-digit decimal evaluation of the same products (``tests/test_exact.py``), ln Z and u agree to
-~1e-15 relative and c to ~1e-12 for K <= K_c; for K > K_c the second derivative of ln(P + Q) is a difference of
-nearly equal terms and c is good to ~1e-10 relative at L = 256 and ~3e-9 at L = 1024 (absolute error < 1e-10
-per spin). L = 1024 takes about a millisecond (``benchmarks/bench_exact.py``).
+~1e-15 relative for L up to 1024, c to ~1e-15 away from K_c; at K_c it is good to ~1e-13 relative for L = 256
+and ~5e-12 for L = 1024, and deep in the ordered phase (where c is exponentially small) to ~1e-11 relative.
+L = 1024 takes well under a millisecond (``benchmarks/bench_exact.py``).
 
 **Infinite lattice**: Onsager's energy (Onsager 1944, Phys. Rev. 65, 117) and specific heat, Yang's spontaneous
 magnetization (Yang 1952, Phys. Rev. 85, 808), K_c = ½ ln(1 + √2), T_c = 1/K_c.
@@ -76,58 +76,66 @@ def _kaufman_jet(L: int, K: np.ndarray) -> np.ndarray:
 
     Returns shape (K.size, 3). The prefactor (2 sinh 2K)^{L²/2} is shared out among the L factors of each
     product, so a factor is (2 sinh 2K)^{L/2}·2cosh(Lγ/2) = e^{X⁺} + e^{X⁻} (sinh: e^{X⁺} − e^{X⁻}) with
-    X^± = (L/2) ln(2 sinh 2K·e^{±γ}). With P = sinh 2K cosh γ_l = 1 + sinh² 2K − sinh 2K cos(πl/L) and
-    Q = sinh 2K sinh γ_l = √(P² − sinh² 2K), X⁺ = (L/2) ln 2(P + Q), whose K-derivatives are taken analytically;
-    written this way nothing large cancels at high temperature. Regular factors (l ≥ 1, γ_l > 0) enter through
-    log f and the ratios f'/f, f''/f; the l = 0 factors, of which 2 sinh(Lγ₀/2) vanishes at K_c and changes sign,
-    are carried as (f, f', f'')·e^{−max X^±}.
+    X^± = (L/2) ln(2 sinh 2K·e^{±γ}), i.e. X⁺ = (L/2) ln 2(P + Q) with P = sinh 2K cosh γ_l = 1 + s² − s cos(πl/L)
+    and Q = sinh 2K sinh γ_l = √(P² − s²), s = sinh 2K. P and Q are homogeneous of degree 2 under s → 1/s, so
+    ln(P + Q) is evaluated at s for K <= K_c and as 2 ln s + (the same function at 1/s) for K > K_c: in both
+    phases its K-derivatives are then small where they are small, with no difference of large terms. Each
+    factor contributes (ln f)' and (ln f)'' in closed form; the four sums are combined around the first one's
+    derivative (a shift of ln Z by cK), so the variance d² ln Z/dK² is never a difference of squares of O(L²)
+    numbers. The l = 0 factors, of which 2 sinh(Lγ₀/2) vanishes at K_c and changes sign, are carried as
+    (f, f', f'')·e^{−max X^±}.
     """
     K = K[:, None]
     s2, c2 = np.sinh(2 * K), np.cosh(2 * K)
-    ds, dds = 2 * c2, 4 * s2  # (sinh 2K)', (sinh 2K)''
     sig = np.sin(np.pi * np.arange(1, 2 * L) / (2 * L)) ** 2  # (1 − cos(πl/L))/2, l = 1 … 2L−1
-    A = (1 - s2) ** 2 + 2 * s2 * sig  # P − sinh 2K, no cancellation near K_c at small l
-    B = 1 + s2**2 + 2 * s2 * sig  # P + sinh 2K
-    dA, dB = ds * (2 * (s2 - 1) + 2 * sig), ds * (2 * s2 + 2 * sig)
-    ddA = dds * (2 * (s2 - 1) + 2 * sig) + 2 * ds**2
-    ddB = dds * (2 * s2 + 2 * sig) + 2 * ds**2
+    dual = s2 > 1
+    sgn = np.where(dual, -1.0, 1.0)
+    s = np.where(dual, 1 / s2, s2)
+    ds = np.where(dual, -2 * c2 / s2**2, 2 * c2)  # ds/dK
+    dds = np.where(dual, -4 / s2 + 8 * c2**2 / s2**3, 4 * s2)
+    A = (1 - s) ** 2 + 2 * s * sig  # P − s, no cancellation near K_c at small l
+    B = 1 + s**2 + 2 * s * sig  # P + s
+    dA, dB = ds * (2 * (s - 1) + 2 * sig), ds * (2 * s + 2 * sig)
+    ddA = dds * (2 * (s - 1) + 2 * sig) + 2 * ds**2
+    ddB = dds * (2 * s + 2 * sig) + 2 * ds**2
     Q = np.sqrt(A * B)
     dQ = (dA * B + A * dB) / (2 * Q)
     ddQ = ((ddA * B + 2 * dA * dB + A * ddB) / 2 - dQ**2) / Q
-    D = B - s2 + Q  # P + Q = sinh 2K·e^{γ}
-    u1 = (dB - ds + dQ) / D
-    u2 = (ddB - dds + ddQ) / D - u1**2
-    h = L / 2
-    Xp, dXp, ddXp = h * np.log(2 * D), h * u1, h * u2
-    Lgam = L * np.log1p((A + Q) / s2)  # Lγ_l = X⁺ − X⁻ > 0
-    dXm = h * 2 * ds / s2 - dXp  # X⁻ = (L/2) ln(2 sinh² 2K) − X⁺ + … : (L/2)·2 ln(2 sinh 2K) − X⁺
-    ddXm = h * (2 * dds / s2 - 2 * (ds / s2) ** 2) - ddXp
-    r = np.exp(-Lgam)  # e^{X⁻ − X⁺}
+    F = np.log1p(s - 1 + A + Q)  # ln(P + Q) at s
+    F1 = (dB - ds + dQ) / (s + A + Q)
+    F2 = (ddB - dds + ddQ) / (s + A + Q) - F1**2
+    h, ls2 = L / 2, np.log(s2)
+    Xp = h * (np.log(2) + F + np.where(dual, 2 * ls2, 0.0))
+    dXp = h * (F1 + np.where(dual, 4 * c2 / s2, 0.0))
+    ddXp = h * (F2 - np.where(dual, 8 / s2**2, 0.0))
+    dm = h * (sgn * 4 * c2 / s2 - 2 * F1)  # (X⁻ − X⁺)' = −Lγ'
+    ddm = h * (-sgn * 8 / s2**2 - 2 * F2)
+    r = np.exp(-L * np.where(dual, ls2 + F, np.log1p((A + Q) / s)))  # e^{X⁻ − X⁺} = e^{−Lγ_l}
     k = K[:, 0]
     # l = 0: X^± = (L/2)(ln(2 sinh 2K) ± γ₀) with γ₀ = 2K + ln tanh K, i.e. L(K + ln 2sinh K) and L(ln 2cosh K − K)
     zero = (L * (k + np.log(2 * np.sinh(k))), L * (1 / np.tanh(k) + 1), -L / np.sinh(k) ** 2,
             L * (np.log(2 * np.cosh(k)) - k), L * (np.tanh(k) - 1), L / np.cosh(k) ** 2)
-    logs, val, first, second = [], [], [], []
+    logs, f0s, f1s, f2s, gs, hs = [], [], [], [], [], []
     for sign, start in ((1, 0), (-1, 0), (1, 1), (-1, 1)):  # Z₁, Z₂ (odd l), Z₃, Z₄ (even l)
-        sel = slice(start, None, 2)
-        rr = sign * r[:, sel]
-        r1 = (dXp[:, sel] + rr * dXm[:, sel]) / (1 + rr)  # f'/f
-        r2 = (ddXp[:, sel] + dXp[:, sel] ** 2 + rr * (ddXm[:, sel] + dXm[:, sel] ** 2)) / (1 + rr)  # f''/f
-        log_r = (Xp[:, sel] + np.log1p(rr)).sum(axis=1)
-        s1 = r1.sum(axis=1)
-        s2r = s1 * s1 - (r1 * r1).sum(axis=1) + r2.sum(axis=1)  # R''/R for R = ∏ f
+        rr = sign * r[:, start::2]
+        q = rr / (1 + rr)
+        dms, ddms = dm[:, start::2], ddm[:, start::2]
+        gs.append((dXp[:, start::2] + q * dms).sum(axis=1))  # Σ (ln f)'
+        hs.append((ddXp[:, start::2] + q * ddms + q * (1 - q) * dms**2).sum(axis=1))  # Σ (ln f)''
         f0, f1, f2, M = _pair(*zero, sign) if start == 1 else (1.0, 0.0, 0.0, 0.0)
-        logs.append(log_r + M)
-        val.append(f0 + 0 * s1)
-        first.append(f1 + f0 * s1)
-        second.append(f2 + 2 * f1 * s1 + f0 * s2r)
-    logs = np.array(logs)
+        logs.append((Xp[:, start::2] + np.log1p(rr)).sum(axis=1) + M)
+        f0s.append(f0 + 0 * k)
+        f1s.append(f1 + 0 * k)
+        f2s.append(f2 + 0 * k)
+    logs, f0s, f1s, f2s, gs, hs = map(np.array, (logs, f0s, f1s, f2s, gs, hs))
     top = logs.max(axis=0)
-    w = np.exp(logs - top)
-    total = (w * np.array(val)).sum(axis=0)
-    d1 = (w * np.array(first)).sum(axis=0) / total
-    d2 = (w * np.array(second)).sum(axis=0) / total - d1 * d1
-    return np.stack([-np.log(2) + top + np.log(total), d1, np.maximum(d2, 0.0)], axis=1)
+    w = np.exp(logs - top) * f0s
+    total = w.sum(axis=0)
+    delta = gs - gs[0]  # derivatives relative to Z₁'s: ln Z − K·g₁ has moderate derivatives
+    first = (np.exp(logs - top) * (f1s + f0s * delta)).sum(axis=0) / total
+    second = (np.exp(logs - top) * (f2s + 2 * f1s * delta + f0s * (hs + delta**2))).sum(axis=0) / total
+    d2 = second - first**2
+    return np.stack([-np.log(2) + top + np.log(total), gs[0] + first, np.maximum(d2, 0.0)], axis=1)
 
 
 def _finite_lattice(L, beta, J):
