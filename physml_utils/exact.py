@@ -312,14 +312,17 @@ def enumerated_moments(L: int, beta, J: float = 1.0) -> dict[str, np.ndarray | f
     b = _check_beta_array(beta)
     states, E = _small_lattice_energies(L)
     n = L * L
-    m = states.sum(axis=1, dtype=np.int64) / n
-    a = -np.outer(b.ravel(), J * E)
-    w = np.exp(a - a.max(axis=1, keepdims=True))
+    # joint density of states g(E, M): a few hundred levels instead of 2^{L²} states
+    levels, counts = np.unique(np.stack([np.rint(E), states.sum(axis=1, dtype=np.int64)], axis=1), axis=0,
+                               return_counts=True)
+    E, m = J * levels[:, 0].astype(float), levels[:, 1] / n
+    a = -np.outer(b.ravel(), E)
+    w = counts * np.exp(a - a.max(axis=1, keepdims=True))
     w /= w.sum(axis=1, keepdims=True)
-    u = w @ (J * E)
+    u = w @ E
     out = {
         "energy": u / n,
-        "specific_heat": (b.ravel() ** 2) * (w @ (J * E) ** 2 - u**2) / n,
+        "specific_heat": (b.ravel() ** 2) * (w @ E**2 - u**2) / n,
         "abs_m": w @ np.abs(m),
         "m2": w @ m**2,
         "m4": w @ m**4,
