@@ -15,6 +15,10 @@ One module per subject, each introduced by the chapter that needs it:
 - :mod:`physml_utils.rg` block spins, exact 1D decimation and the measured 2D RG flow;
 - :mod:`physml_utils.variational_rg` Mehta–Schwab's RG ↔ RBM mapping checked by enumeration, stacked RBMs,
   receptive fields and their locality;
+- :mod:`physml_utils.phase_classification` generative vs discriminative classifiers of Ising phases, scored exactly;
+- :mod:`physml_utils.counterexample` Lin–Tegmark's joint with the right Z and the wrong marginal, by enumeration;
+- :mod:`physml_utils.shuffled_lattice` data without a natural scale: shuffled sites, bonds learned from correlations;
+- :mod:`physml_utils.information_plane` binned I(X;T), I(T;Y) of a small network's layers during training;
 - :mod:`physml_utils.plotting` the shared figure style of every chapter.
 
 Public functions validate their input and raise :class:`ValueError` / :class:`TypeError` naming the
