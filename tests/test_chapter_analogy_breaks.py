@@ -108,10 +108,12 @@ def test_shuffled_lattice(g):
     # a standard error of ~0.02 on each accuracy, so a 0.15 gap is many standard errors)
     assert g["ab_sh_block_lattice"] > 0.9
     assert g["ab_sh_block_lattice"] - g["ab_sh_block_shuffled"] > 0.15
-    # representations built from the data's statistics are blind to the permutation: identical results
-    assert g["ab_sh_learned_lattice"] == g["ab_sh_learned_shuffled"]
-    assert g["ab_sh_found_lattice"] == g["ab_sh_found_shuffled"]
-    assert g["ab_sh_pca_lattice"] == pytest.approx(g["ab_sh_pca_shuffled"], abs=1e-12)
+    # representations built from the data's statistics are blind to the permutation: the same results (equal here;
+    # a tolerance of one test configuration in 400, or a few of the 2048 bonds, allows for rounding differences
+    # of permuted matrix products on another BLAS, which could swap near-tied pairs at the cut)
+    assert g["ab_sh_learned_lattice"] == pytest.approx(g["ab_sh_learned_shuffled"], abs=0.0026)
+    assert g["ab_sh_found_lattice"] == pytest.approx(g["ab_sh_found_shuffled"], abs=0.005)
+    assert g["ab_sh_pca_lattice"] == pytest.approx(g["ab_sh_pca_shuffled"], abs=0.0026)
     assert g["ab_sh_found_shuffled"] > 0.8
     assert g["ab_sh_learned_shuffled"] > 0.95 and g["ab_sh_true"] > 0.95
     assert abs(g["ab_sh_learned_shuffled"] - g["ab_sh_true"]) < 0.03
