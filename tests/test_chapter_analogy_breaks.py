@@ -15,7 +15,7 @@ import pytest
 from bookutils import number
 from test_counterexample import ring_log_z  # the 2×2 transfer-matrix oracle
 
-from physml_utils import exact
+from physml_utils import enumeration, exact, info
 
 pytestmark = pytest.mark.book
 
@@ -118,6 +118,24 @@ def test_shuffled_lattice(g):
     assert g["ab_sh_learned_shuffled"] > 0.95 and g["ab_sh_true"] > 0.95
     assert abs(g["ab_sh_learned_shuffled"] - g["ab_sh_true"]) < 0.03
     assert g["ab_sh_pca_lattice"] < 0.65  # PCA keeps little of T here
+
+
+def test_rsmi_exhaustive_search(g):
+    """The MI-optimal rule of a 2×2 block is majority with ties to one side; its I recomputed independently."""
+    assert g["ab_rsmi_n_rules"] == 2**16
+    assert g["ab_rsmi_best_is_majority"] == 1
+    assert g["ab_rsmi_n_best"] == 4  # ties to + or to −, times the overall sign
+    # independent route: enumerate the 4×4 lattice at K_c, majority with ties → +1, info.mutual_information
+    states = enumeration.spin_states(16)
+    p, _ = enumeration.boltzmann(enumeration.energies(states, enumeration.lattice_couplings(4)), exact.K_C)
+    block = states[:, [0, 1, 4, 5]].sum(axis=1)
+    h = (block >= 0).astype(int)
+    env = ((states[:, [10, 11, 14, 15]] > 0).astype(int) * np.array([1, 2, 4, 8])).sum(axis=1)
+    table = np.zeros((2, 16))
+    np.add.at(table, (h, env), p)
+    assert g["ab_rsmi_best"] == pytest.approx(info.mutual_information(table), abs=1e-12)
+    assert g["ab_rsmi_parity"] < 0.01 * g["ab_rsmi_best"]
+    assert g["ab_rsmi_decimation"] < g["ab_rsmi_majority"] < g["ab_rsmi_best"]
 
 
 def test_information_plane(g):
