@@ -197,11 +197,12 @@ def information_trajectory(
     return InformationTrajectory(record_at, bins, i_xt, i_ty, float(correct[train].mean()), test_acc)
 
 
-def plot_information_plane(trajectory: InformationTrajectory, n_bins: int | None = None, ax=None, title: str | None = None):
+def plot_information_plane(trajectory: InformationTrajectory, n_bins: int | None = None, ax=None, title: str | None = None,
+                           colorbar: bool = True, legend: bool = True):
     """Draw I(T;Y) against I(X;T) for every hidden layer, coloured by training step (log scale); returns the axes.
 
-    ``n_bins`` picks one of the trajectory's binnings (default: the first). The function behind the chapter's
-    figure and its slider.
+    ``n_bins`` picks one of the trajectory's binnings (default: the first). ``colorbar`` and ``legend`` can be
+    turned off in a grid of panels that shares them. The function behind the chapter's figure and its slider.
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import LogNorm
@@ -223,6 +224,8 @@ def plot_information_plane(trajectory: InformationTrajectory, n_bins: int | None
     ax.set_xlabel("I(X;T) [bits]")
     ax.set_ylabel("I(T;Y) [bits]")
     ax.set_title(title or f"{nb} bins")
-    ax.figure.colorbar(sc, ax=ax, label="training step")
-    ax.legend(loc="lower right", fontsize=7)
+    if colorbar:
+        ax.figure.colorbar(sc, ax=ax, label="training step")
+    if legend:
+        ax.legend(loc="lower right", fontsize=7)
     return ax

@@ -114,3 +114,23 @@ def test_mlp_hidden_activations_and_callback():
 def test_bad_input(call, exc, name):
     with pytest.raises(exc, match=name):
         call()
+
+
+def test_plot_information_plane_draws_every_layer_and_optional_colorbar():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    X, y = ip.spin_glass_task(6, seed=3)
+    traj = ip.information_trajectory(X, y, sizes=(6, 4, 3, 1), steps=20, n_records=3, n_bins=(5, 10), seed=1)
+    fig, ax = plt.subplots()
+    ip.plot_information_plane(traj, 10, ax=ax, colorbar=False, legend=False)
+    assert len(fig.axes) == 1 and ax.get_legend() is None
+    assert len(ax.collections) == traj.i_xt.shape[2]  # one scatter per hidden layer
+    np.testing.assert_allclose(ax.collections[0].get_offsets()[:, 0], traj.i_xt[1, :, 0])
+    ip.plot_information_plane(traj, 10, ax=ax)
+    assert len(fig.axes) == 2 and ax.get_legend() is not None
+    with pytest.raises(ValueError, match="n_bins"):
+        ip.plot_information_plane(traj, 7, ax=ax)
+    plt.close(fig)
