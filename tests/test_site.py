@@ -30,6 +30,13 @@ _RAW_MATH_JS = """() => {
   return ['$$', '\\\\(', '\\\\[', '\\\\begin{'].filter(d => t.includes(d));
 }"""
 
+# Display equations wider than the text column are cut off on the page: split them (aligned/gathered) instead.
+_WIDE_MATH_JS = """() => [...document.querySelectorAll('mjx-container[display="true"]')]
+  .map(m => [m.firstElementChild ? m.firstElementChild.getBoundingClientRect().width : 0,
+             (m.closest('div.math') || m.parentElement).getBoundingClientRect().width, m.textContent.slice(0, 50)])
+  .filter(([w, c]) => w > c + 2)
+  .map(([w, c, t]) => `${Math.round(w)} px in ${Math.round(c)} px: ${t}`)"""
+
 
 def _pages(html: Path) -> list[str]:
     pages = ["index.html"] + sorted(p.relative_to(html).as_posix() for p in (html / "book").glob("*.html"))
@@ -98,6 +105,9 @@ def test_every_page_is_clean(site, browser):
             page.evaluate("() => MathJax.startup.promise")
             if page.locator("mjx-container").count() == 0:
                 problems.append(f"{rel}: math present but no mjx-container rendered")
+            wide = page.evaluate(_WIDE_MATH_JS)
+            if wide:
+                problems.append(f"{rel}: display equations wider than the text column: {wide}")
         raw = page.evaluate(_RAW_MATH_JS)
         if raw:
             problems.append(f"{rel}: raw math delimiters left: {raw}")
@@ -112,7 +122,7 @@ def test_every_page_is_clean(site, browser):
             body = page.locator(".solution").nth(i).locator("section")
             if body.count() and body.first.is_visible():
                 problems.append(f"{rel}: solution {i + 1} is open by default")
-        page.screenshot(path=str(SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")))
+        page.screenshot(path=str(SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")), full_page=True)
         if errors:
             problems.append(f"{rel}: console errors: {errors}")
         if foreign:
