@@ -1,0 +1,520 @@
+"""Hopfield networks: Hebbian couplings, zero- and finite-temperature dynamics, fixed points, capacity.
+
+N neurons s_i = ±1 store P patterns ξ^μ ∈ {±1}^N with Hebb's rule (Hopfield 1982, PNAS 79, 2554)
+
+    J_ij = (1/N) Σ_μ ξ_i^μ ξ_j^μ  (i ≠ j),   J_ii = 0,
+
+and the energy is H(s) = −½ sᵀJs = −(1/2N) Σ_μ (ξ^μ·s)² + P/2, the convention of
+:mod:`physml_utils.enumeration` with no fields. The local field on neuron i is h_i = Σ_j J_ij s_j.
+
+Dynamics (one *sweep* visits each of the N neurons once):
+
+- zero temperature (``beta=None``): s_i ← sign(h_i); a neuron with h_i = 0 keeps its value (**ties do not
+  flip**). Asynchronous updates never raise H: flipping s_i changes it by ΔH = −2 s_i^new h_i < 0.
+- finite temperature (``beta`` = 1/T): Glauber's heat bath (Glauber 1963, J. Math. Phys. 4, 294),
+  s_i = +1 with probability 1/(1 + e^{−2βh_i}), which leaves e^{−βH}/Z invariant.
+
+Asynchronous sweeps visit the neurons in a fresh uniformly random order each sweep (``order="random"``, the
+default) or in the fixed order 0, …, N−1 (``order="sequential"``). The kernels keep the local fields and update
+them after each flip in O(N) (:func:`run`) or keep the P overlaps ξ^μ·s and update them in O(P)
+(:func:`run_hebbian`, which never builds J): a zero-temperature sweep costs O(N) plus O(N) per flip, never the
+O(N²) of recomputing h. :func:`run_synchronous` updates every neuron at once from the old state (one BLAS
+matrix–vector product per step); it can end in 2-cycles and does not decrease H monotonically.
+
+Capacity: in a stored pattern the field on neuron i is ξ_i[(N−1)/N + X/N] with X a sum of (P−1)(N−1)
+independent ±1 terms ("crosstalk"), so the probability that a bit is unstable is the binomial tail
+P(X < −(N−1)) (:func:`one_step_error_exact`), which for large N at fixed α = P/N tends to
+½ erfc(1/√(2α)) (:func:`one_step_error`; Hertz, Krogh & Palmer 1991, ch. 2). The retrieval states of the
+full dynamics disappear at α_c ≈ 0.138 (Amit, Gutfreund & Sompolinsky 1985, Phys. Rev. Lett. 55, 1530).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+from scipy.special import erfc
+from scipy.stats import binom
+
+from ._validate import as_generator, check_int, check_real, check_real_array, check_spins
+from .ising import _next, _rng_states
+
+__all__ = [
+    "MAX_FIXED_POINT_SPINS",
+    "hebbian_couplings",
+    "energy",
+    "overlaps",
+    "run",
+    "run_hebbian",
+    "run_synchronous",
+    "fixed_points",
+    "one_step_error",
+    "one_step_error_exact",
+]
+
+#: Largest network :func:`fixed_points` enumerates (2^20 ≈ 10^6 states).
+MAX_FIXED_POINT_SPINS = 20
+
+#: Fields with |h_i| <= _TIE * max_i Σ_j |J_ij| count as ties h_i = 0 (rounding of sums of J_ij).
+_TIE = 1e-10
+_U11 = np.uint64(11)
+_U32 = np.uint64(32)
+_INV53 = 1.0 / 9007199254740992.0  # 2^-53
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _check_patterns(patterns, name: str = "patterns") -> np.ndarray:
+    """±1 int8 array of shape (P, N) with P, N >= 1."""
+    patterns = check_spins(patterns, name, ndim=2)
+    P, N = patterns.shape
+    if P < 1 or N < 1:
+        raise ValueError(f"{name} must have shape (P, N) with P >= 1 patterns and N >= 1 neurons, got {patterns.shape}")
+    return patterns
+
+
+def _check_state(spins, n: int | None, name: str = "spins") -> np.ndarray:
+    spins = check_spins(spins, name, ndim=1)
+    if spins.size < 1:
+        raise ValueError(f"{name} must hold at least one neuron")
+    if n is not None and spins.size != n:
+        raise ValueError(f"{name} must have {n} entries to match the couplings or patterns, got {spins.size}")
+    return spins
+
+
+@njit(cache=True)
+def _symmetric_zero_diagonal(J):
+    """0 if J is finite, symmetric (to 1e-12 relative) with zero diagonal; else 1 (not finite), 2, 3."""
+    n = J.shape[0]
+    scale = 0.0
+    for i in range(n):
+        for j in range(n):
+            x = J[i, j]
+            if not np.isfinite(x):
+                return 1
+            if abs(x) > scale:
+                scale = abs(x)
+    for i in range(n):
+        if J[i, i] != 0.0:
+            return 3
+        for j in range(i + 1, n):
+            if abs(J[i, j] - J[j, i]) > 1e-12 * scale:
+                return 2
+    return 0
+
+
+def _check_hopfield_couplings(couplings, max_spins: int | None = None) -> np.ndarray:
+    """A finite symmetric (N, N) float64 matrix with zero diagonal (C-contiguous; no copy if it already is)."""
+    if not isinstance(couplings, np.ndarray):
+        couplings = check_real_array(couplings, "couplings")
+    elif not (np.issubdtype(couplings.dtype, np.floating) or np.issubdtype(couplings.dtype, np.integer)):
+        raise TypeError(f"couplings must be a real array, got dtype {couplings.dtype}")
+    J = np.ascontiguousarray(couplings, dtype=np.float64)
+    if J.ndim != 2 or J.shape[0] != J.shape[1] or J.shape[0] < 1:
+        raise ValueError(f"couplings must be a square (N, N) matrix with N >= 1, got shape {J.shape}")
+    if max_spins is not None and J.shape[0] > max_spins:
+        raise ValueError(f"couplings must describe at most {max_spins} neurons for enumeration, got N = {J.shape[0]}")
+    code = _symmetric_zero_diagonal(J)
+    if code == 1:
+        raise ValueError("couplings must be finite (it contains NaN or inf)")
+    if code == 2:
+        raise ValueError("couplings must be symmetric")
+    if code == 3:
+        raise ValueError("couplings must have a zero diagonal")
+    return J
+
+
+def _check_beta(beta) -> float | None:
+    if beta is None:
+        return None
+    return check_real(beta, "beta", minimum=0.0)
+
+
+def _check_order(order) -> bool:
+    if order not in ("random", "sequential"):
+        raise ValueError(f"order must be 'random' or 'sequential', got {order!r}")
+    return order == "random"
+
+
+def _tolerance(J: np.ndarray) -> float:
+    return _TIE * max(float(np.abs(J).sum(axis=1).max()), 1e-300)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Couplings, energy, overlaps
+# --------------------------------------------------------------------------------------------------------------
+
+
+def hebbian_couplings(patterns: np.ndarray) -> np.ndarray:
+    """Hebb's rule J = (1/N) Σ_μ ξ^μ ξ^μᵀ with zero diagonal, shape (N, N) float64.
+
+    Parameters
+    ----------
+    patterns : ``int8`` array (P, N) of ±1, one stored pattern ξ^μ per row, P, N >= 1.
+
+    Returns
+    -------
+    The symmetric coupling matrix J (float64, zero diagonal). Entries are multiples of 1/N.
+
+    >>> hebbian_couplings(np.array([[1, -1, 1]], dtype=np.int8)) * 3
+    array([[ 0., -1.,  1.],
+           [-1.,  0., -1.],
+           [ 1., -1.,  0.]])
+    """
+    xi = _check_patterns(patterns).astype(np.float64)
+    N = xi.shape[1]
+    J = np.matmul(xi.T, xi)
+    J /= N
+    np.fill_diagonal(J, 0.0)
+    return J
+
+
+def energy(spins: np.ndarray, couplings: np.ndarray) -> np.ndarray | float:
+    """Hopfield energy H(s) = −½ sᵀJs of one state (N,) → float, or of each row of (M, N) → (M,) float64.
+
+    >>> xi = np.array([[1, 1, -1, -1]], dtype=np.int8)
+    >>> energy(xi[0], hebbian_couplings(xi))     # −(1/2N)(ξ·ξ)² + P/2 = −2 + 1/2
+    -1.5
+    """
+    J = _check_hopfield_couplings(couplings)
+    spins = check_spins(spins, "spins")
+    if spins.ndim not in (1, 2) or spins.shape[-1] != J.shape[0]:
+        raise ValueError(f"spins must have shape (N,) or (M, N) with N = {J.shape[0]}, got {spins.shape}")
+    s = spins.astype(np.float64)
+    E = -0.5 * np.einsum("...i,...i->...", s @ J, s)
+    return float(E) if spins.ndim == 1 else E
+
+
+def overlaps(spins: np.ndarray, patterns: np.ndarray) -> np.ndarray:
+    """Overlaps m_μ = (1/N) Σ_i ξ_i^μ s_i ∈ [−1, 1]: shape (P,) for one state (N,), (M, P) for states (M, N).
+
+    m_μ = 1 means the state *is* pattern μ, m_μ = −1 its mirror image −ξ^μ; the fraction of wrong bits is (1 − m)/2.
+
+    >>> xi = np.array([[1, 1, -1, -1], [1, -1, 1, -1]], dtype=np.int8)
+    >>> overlaps(xi[0], xi).tolist()
+    [1.0, 0.0]
+    """
+    xi = _check_patterns(patterns)
+    spins = check_spins(spins, "spins")
+    if spins.ndim not in (1, 2) or spins.shape[-1] != xi.shape[1]:
+        raise ValueError(f"spins must have shape (N,) or (M, N) with N = {xi.shape[1]}, got {spins.shape}")
+    return (spins.astype(np.float64) @ xi.T.astype(np.float64)) / xi.shape[1]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Asynchronous dynamics
+# --------------------------------------------------------------------------------------------------------------
+
+
+@njit(cache=True, inline="always")
+def _shuffle(order, s0, s1):
+    """Fisher–Yates shuffle of ``order`` in place with xoroshiro128++ draws; returns the new state."""
+    for k in range(order.size - 1, 0, -1):
+        r, s0, s1 = _next(s0, s1)
+        j = np.int64(((r >> _U32) * np.uint64(k + 1)) >> _U32)
+        t = order[k]
+        order[k] = order[j]
+        order[j] = t
+    return s0, s1
+
+
+@njit(cache=True)
+def _async_couplings(s, J, h, n_sweeps, beta, zero_t, random_order, state, tol):
+    """Asynchronous sweeps with the local fields h = J s kept up to date (O(N) per flip). In place on s, h."""
+    N = s.size
+    order = np.arange(N)
+    s0 = state[0]
+    s1 = state[1]
+    done = 0
+    for sweep in range(n_sweeps):
+        if random_order:
+            s0, s1 = _shuffle(order, s0, s1)
+        flips = 0
+        for k in range(N):
+            i = order[k]
+            hi = h[i]
+            if zero_t:
+                if s[i] * hi >= -tol:
+                    continue
+                new = -s[i]
+            else:
+                r, s0, s1 = _next(s0, s1)
+                u = np.float64(r >> _U11) * _INV53
+                new = np.int8(1) if u * (1.0 + math.exp(-2.0 * beta * hi)) < 1.0 else np.int8(-1)
+                if new == s[i]:
+                    continue
+            s[i] = new
+            d = 2.0 * new
+            row = J[i]
+            for j in range(N):
+                h[j] += d * row[j]
+            flips += 1
+        done = sweep + 1
+        if zero_t and flips == 0:
+            break
+    state[0] = s0
+    state[1] = s1
+    return done
+
+
+@njit(cache=True)
+def _async_patterns(s, xiT, m, n_sweeps, beta, zero_t, random_order, state):
+    """The same sweeps for Hebbian couplings, keeping the integer overlaps m_μ = ξ^μ·s (O(P) per visit).
+
+    N h_i = Σ_μ ξ_i^μ m_μ − P s_i exactly (integers), so ties h_i = 0 are exact."""
+    N, P = xiT.shape
+    order = np.arange(N)
+    s0 = state[0]
+    s1 = state[1]
+    done = 0
+    for sweep in range(n_sweeps):
+        if random_order:
+            s0, s1 = _shuffle(order, s0, s1)
+        flips = 0
+        for k in range(N):
+            i = order[k]
+            row = xiT[i]
+            acc = 0
+            for mu in range(P):
+                acc += row[mu] * m[mu]
+            hN = acc - P * np.int64(s[i])
+            if zero_t:
+                if s[i] * hN >= 0:
+                    continue
+                new = -s[i]
+            else:
+                r, s0, s1 = _next(s0, s1)
+                u = np.float64(r >> _U11) * _INV53
+                new = np.int8(1) if u * (1.0 + math.exp(-2.0 * beta * hN / N)) < 1.0 else np.int8(-1)
+                if new == s[i]:
+                    continue
+            s[i] = new
+            d = 2 * np.int64(new)
+            for mu in range(P):
+                m[mu] += d * row[mu]
+            flips += 1
+        done = sweep + 1
+        if zero_t and flips == 0:
+            break
+    state[0] = s0
+    state[1] = s1
+    return done
+
+
+def run(
+    spins: np.ndarray,
+    couplings: np.ndarray,
+    n_sweeps: int,
+    *,
+    beta: float | None = None,
+    seed: int | np.random.Generator | None = None,
+    order: str = "random",
+) -> np.ndarray:
+    """Asynchronous Hopfield dynamics for ``n_sweeps`` sweeps; returns a **new** array (``spins`` is not modified).
+
+    At zero temperature (``beta=None``) neuron i is set to sign(h_i), h = J s, and keeps its value when h_i = 0
+    (to within 1e-10 of max_i Σ_j |J_ij|, the rounding of the sums); H = −½ sᵀJs then never increases, and the
+    run stops early once a whole sweep flips nothing (a fixed point: further sweeps would change nothing). At
+    inverse temperature ``beta`` each visit is a Glauber heat-bath update, P(s_i = +1) = 1/(1 + e^{−2βh_i}).
+
+    Parameters
+    ----------
+    spins : ``int8`` ±1 array (N,), the initial state.
+    couplings : symmetric (N, N) real matrix with zero diagonal (e.g. :func:`hebbian_couplings`).
+    n_sweeps : number of sweeps (N visits each), >= 0.
+    beta : inverse temperature >= 0, or None for zero temperature.
+    seed : int, numpy Generator or None; draws the visiting orders and the heat-bath uniforms.
+    order : ``"random"`` (a fresh random permutation each sweep) or ``"sequential"`` (0, …, N−1).
+
+    Returns
+    -------
+    The final state, ``int8`` (N,).
+
+    >>> xi = np.array([[1, -1, 1, -1, 1, -1]], dtype=np.int8)
+    >>> noisy = xi[0].copy(); noisy[:2] *= -1
+    >>> run(noisy, hebbian_couplings(xi), 5, seed=0).tolist() == xi[0].tolist()
+    True
+    """
+    J = _check_hopfield_couplings(couplings)
+    s = _check_state(spins, J.shape[0]).copy()
+    n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
+    beta = _check_beta(beta)
+    random_order = _check_order(order)
+    rng = as_generator(seed)
+    state = _rng_states(rng, 1)[:, 0].copy()
+    h = np.matmul(J, s.astype(np.float64))
+    _async_couplings(s, J, h, n_sweeps, 0.0 if beta is None else beta, beta is None, random_order, state,
+                     _tolerance(J))
+    return s
+
+
+def run_hebbian(
+    spins: np.ndarray,
+    patterns: np.ndarray,
+    n_sweeps: int,
+    *,
+    beta: float | None = None,
+    seed: int | np.random.Generator | None = None,
+    order: str = "random",
+) -> np.ndarray:
+    """:func:`run` with J = :func:`hebbian_couplings` ``(patterns)``, without building the N×N matrix.
+
+    Keeps the P overlaps ξ^μ·s instead of the N fields: a visit costs O(P), a sweep O(NP), memory O(NP). With
+    the same ``seed`` and ``order`` the zero-temperature trajectory is the one of :func:`run` (the fields are
+    exact integers / N here, so ties are exact). Returns a new array; ``spins`` is not modified.
+
+    >>> rng = np.random.default_rng(0)
+    >>> xi = (2 * rng.integers(0, 2, (5, 200)) - 1).astype(np.int8)
+    >>> float(overlaps(run_hebbian(xi[0], xi, 10, seed=1), xi)[0])
+    1.0
+    """
+    xi = _check_patterns(patterns)
+    P, N = xi.shape
+    s = _check_state(spins, N).copy()
+    n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
+    beta = _check_beta(beta)
+    random_order = _check_order(order)
+    rng = as_generator(seed)
+    state = _rng_states(rng, 1)[:, 0].copy()
+    m = xi.astype(np.int64) @ s.astype(np.int64)
+    _async_patterns(s, np.ascontiguousarray(xi.T), m, n_sweeps, 0.0 if beta is None else beta, beta is None,
+                    random_order, state)
+    return s
+
+
+def run_synchronous(spins: np.ndarray, couplings: np.ndarray, n_steps: int) -> np.ndarray:
+    """Zero-temperature synchronous dynamics s(t+1) = sign(J s(t)), every neuron at once (ties keep their value).
+
+    Deterministic; one BLAS matrix–vector product per step. Unlike asynchronous updates it can oscillate between
+    two states (a 2-cycle) and H can rise. Returns the states after 0, 1, …, ``n_steps`` steps, an ``int8``
+    array (n_steps + 1, N); ``spins`` is not modified.
+
+    >>> J = np.array([[0.0, -1.0], [-1.0, 0.0]])            # an antiferromagnetic pair
+    >>> run_synchronous(np.array([1, 1], dtype=np.int8), J, 2).tolist()   # both flip together, forever
+    [[1, 1], [-1, -1], [1, 1]]
+    """
+    J = _check_hopfield_couplings(couplings)
+    s = _check_state(spins, J.shape[0])
+    n_steps = check_int(n_steps, "n_steps", minimum=0)
+    tol = _tolerance(J)
+    out = np.empty((n_steps + 1, s.size), dtype=np.int8)
+    out[0] = s
+    x = s.astype(np.float64)
+    h = np.empty_like(x)
+    for t in range(n_steps):
+        np.matmul(J, x, out=h)
+        x = np.where(h > tol, 1.0, np.where(h < -tol, -1.0, x))
+        out[t + 1] = x
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Fixed points by enumeration
+# --------------------------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _stable_codes(J, tol):
+    """Mark every state (code k: bit i set ⇔ s_i = +1) with s_i h_i > tol for all i, visiting the 2^n states in
+    Gray-code order so that each step flips one spin and updates h in O(n)."""
+    n = J.shape[0]
+    stable = np.zeros(1 << n, dtype=np.bool_)
+    s = -np.ones(n)
+    h = np.zeros(n)
+    for i in range(n):
+        for j in range(n):
+            h[i] += J[i, j] * s[j]
+    code = 0
+    for k in range(1 << n):
+        if k > 0:
+            b = 0
+            while not (k >> b) & 1:
+                b += 1
+            s[b] = -s[b]
+            code ^= 1 << b
+            d = 2.0 * s[b]
+            for j in range(n):
+                h[j] += d * J[b, j]
+        ok = True
+        for i in range(n):
+            if s[i] * h[i] <= tol:
+                ok = False
+                break
+        stable[code] = ok
+    return stable
+
+
+def fixed_points(couplings: np.ndarray) -> np.ndarray:
+    """Every fixed point of the zero-temperature dynamics of a network of N <= 20 neurons, by enumeration.
+
+    A state is a fixed point when every neuron is strictly aligned with its field, s_i h_i > 0 for all i with
+    h = J s. **A state with a tie h_i = 0 is not counted** (it is marginal: a zero-temperature update keeps it,
+    but any noise moves it; the tie tolerance is 1e-10 of max_i Σ_j |J_ij|). For Hebbian couplings with N even
+    and P odd, N h_i is odd, so ties cannot occur. Since H is even, −s is a fixed point whenever s is.
+
+    Parameters
+    ----------
+    couplings : symmetric (N, N) real matrix with zero diagonal, 1 <= N <= 20.
+
+    Returns
+    -------
+    ``int8`` array (K, N) of ±1, the K fixed points in the row order of
+    :func:`physml_utils.enumeration.spin_states` (bit i of the row index is set when s_i = +1).
+
+    >>> xi = np.array([[1, 1, 1, -1, -1, -1]], dtype=np.int8)
+    >>> fixed_points(hebbian_couplings(xi)).tolist()    # the pattern and its mirror image
+    [[1, 1, 1, -1, -1, -1], [-1, -1, -1, 1, 1, 1]]
+    """
+    J = _check_hopfield_couplings(couplings, max_spins=MAX_FIXED_POINT_SPINS)
+    n = J.shape[0]
+    codes = np.flatnonzero(_stable_codes(J, _tolerance(J))).astype(np.int64)
+    bits = (codes[:, None] >> np.arange(n, dtype=np.int64)) & 1
+    return (2 * bits - 1).astype(np.int8)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Capacity: the one-step error
+# --------------------------------------------------------------------------------------------------------------
+
+
+def one_step_error(alpha):
+    """Large-N probability that a bit of a stored pattern is unstable, ½ erfc(1/√(2α)), α = P/N.
+
+    The crosstalk noise on a bit is Gaussian with variance α for large N at fixed α (central limit theorem); the
+    bit flips when the noise beats the signal 1 (Hertz, Krogh & Palmer 1991, ch. 2). ``alpha`` >= 0, a number
+    (returns a float) or an array (returns float64 of the same shape); α = 0 gives 0.
+
+    >>> round(one_step_error(0.138), 4)
+    0.0036
+    """
+    scalar = np.ndim(alpha) == 0
+    a = check_real_array(alpha, "alpha")
+    if np.any(a < 0):
+        raise ValueError("alpha must be >= 0")
+    with np.errstate(divide="ignore"):
+        out = 0.5 * erfc(1.0 / np.sqrt(2.0 * a))
+    return float(out) if scalar else out
+
+
+def one_step_error_exact(n_neurons: int, n_patterns: int) -> float:
+    """Exact probability that a given bit of a stored random pattern is unstable, ξ_i h_i < 0 (ties excluded).
+
+    For i.i.d. uniform ±1 patterns, N ξ_i^1 h_i(ξ^1) = (N − 1) + X with X a sum of M = (P − 1)(N − 1)
+    independent uniform ±1 terms, so the probability is P(X < −(N − 1)) = P(B < (M − N + 1)/2) for
+    B ~ Binomial(M, ½). It tends to :func:`one_step_error` ``(P/N)`` as N → ∞ at fixed P/N.
+
+    >>> one_step_error_exact(10, 1)
+    0.0
+    """
+    N = check_int(n_neurons, "n_neurons", minimum=1)
+    P = check_int(n_patterns, "n_patterns", minimum=1)
+    M = (P - 1) * (N - 1)
+    if M == 0:
+        return 0.0
+    # B < (M − N + 1)/2  ⇔  B <= ceil((M − N + 1)/2) − 1
+    k = -((-(M - N + 1)) // 2) - 1
+    return float(binom.cdf(k, M, 0.5)) if k >= 0 else 0.0
