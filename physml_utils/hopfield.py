@@ -34,7 +34,8 @@ import math
 
 import numpy as np
 from numba import njit
-from scipy.special import erfc
+from scipy.optimize import brentq, minimize_scalar
+from scipy.special import erf, erfc
 from scipy.stats import binom
 
 from ._validate import as_generator, check_int, check_real, check_real_array, check_spins
@@ -51,6 +52,8 @@ __all__ = [
     "fixed_points",
     "one_step_error",
     "one_step_error_exact",
+    "rs_critical_capacity",
+    "rs_retrieval_overlap",
 ]
 
 #: Largest network :func:`fixed_points` enumerates (2^20 ≈ 10^6 states).
@@ -518,3 +521,55 @@ def one_step_error_exact(n_neurons: int, n_patterns: int) -> float:
     # B < (M − N + 1)/2  ⇔  B <= ceil((M − N + 1)/2) − 1
     k = -((-(M - N + 1)) // 2) - 1
     return float(binom.cdf(k, M, 0.5)) if k >= 0 else 0.0
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Replica-symmetric theory at zero temperature (Amit, Gutfreund & Sompolinsky 1987)
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _rs_alpha(y: float) -> float:
+    """α on the retrieval branch parametrised by y = m/√(2αr): y(√(2α) + (2/√π)e^{−y²}) = erf(y)."""
+    return 0.5 * (erf(y) / y - 2.0 / math.sqrt(math.pi) * math.exp(-y * y)) ** 2
+
+
+def rs_critical_capacity() -> tuple[float, float]:
+    """(α_c, m_c): the largest α with a zero-temperature replica-symmetric retrieval state, and its overlap.
+
+    At T = 0 the replica-symmetric saddle point of Amit, Gutfreund & Sompolinsky (1987, Ann. Phys. 173, 30)
+    reduces to m = erf(y) with y(√(2α) + (2/√π) e^{−y²}) = erf(y); α(y) has a maximum α_c ≈ 0.138 at which the
+    retrieval overlap jumps from m_c ≈ 0.967 to zero.
+
+    >>> a_c, m_c = rs_critical_capacity()
+    >>> round(a_c, 4), round(m_c, 3)
+    (0.1379, 0.967)
+    """
+    res = minimize_scalar(lambda y: -_rs_alpha(y), bounds=(0.5, 3.0), method="bounded",
+                          options={"xatol": 1e-12})
+    return float(_rs_alpha(res.x)), float(erf(res.x))
+
+
+def rs_retrieval_overlap(alpha) -> np.ndarray | float:
+    """Zero-temperature replica-symmetric retrieval overlap m(α) for 0 <= α <= α_c; NaN above α_c (no retrieval).
+
+    >>> round(rs_retrieval_overlap(0.1), 4)
+    0.998
+    """
+    scalar = np.ndim(alpha) == 0
+    a = check_real_array(alpha, "alpha")
+    if np.any(a < 0):
+        raise ValueError("alpha must be >= 0")
+    res = minimize_scalar(lambda y: -_rs_alpha(y), bounds=(0.5, 3.0), method="bounded", options={"xatol": 1e-12})
+    y_c, a_c = float(res.x), float(_rs_alpha(res.x))
+    out = np.full(a.shape, np.nan)
+    for idx, al in np.ndenumerate(a):
+        if al == 0:
+            out[idx] = 1.0
+        elif al < a_c:
+            hi = y_c
+            while _rs_alpha(hi) > al:
+                hi *= 2.0
+            out[idx] = erf(brentq(lambda y: _rs_alpha(y) - al, y_c, hi, xtol=1e-14))
+        elif al == a_c:
+            out[idx] = erf(y_c)
+    return float(out) if scalar else out
