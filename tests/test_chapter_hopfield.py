@@ -79,9 +79,9 @@ def test_one_step_error(g):
     assert g["os_exact_02"] == pytest.approx(exact_one_step(500, 100), rel=1e-10)
     assert g["os_erfc_02"] == pytest.approx(0.5 * erfc(1 / math.sqrt(0.4)), rel=1e-14)
     assert g["os_erfc_138"] == pytest.approx(0.5 * erfc(1 / math.sqrt(0.276)), rel=1e-14)
-    # simulation vs exact: within 4 standard errors (trial-to-trial); over the 13 loads at most 4
+    # simulation vs exact: within 4 standard errors (from 16 networks, t with 15 dof); over the 13 loads at most 4.5
     assert abs(g["os_sim_02"] - g["os_exact_02"]) < 4 * g["os_se_02"]
-    assert g["os_max_z"] < 4.0
+    assert g["os_max_z"] < 4.5
     assert g["os_exact_02"] < g["os_erfc_02"]  # finite N lies below the Gaussian limit
 
 
