@@ -90,28 +90,39 @@ def _check_state(spins, n: int | None, name: str = "spins") -> np.ndarray:
 
 
 @njit(cache=True)
-def _symmetric_zero_diagonal(J):
-    """0 if J is finite, symmetric (to 1e-12 relative) with zero diagonal; else 1 (not finite), 2, 3."""
+def _inspect_couplings(J):
+    """(code, max_i Σ_j |J_ij|): code 0 if J is finite, symmetric (to 1e-12 of max |J_ij|) with zero diagonal,
+    else 1 (not finite), 2 (not symmetric), 3 (non-zero diagonal). One pass over rows, then the symmetry test
+    in 64×64 tiles so that both J[i, j] and J[j, i] are read from cache."""
     n = J.shape[0]
     scale = 0.0
+    rowmax = 0.0
     for i in range(n):
+        row = 0.0
         for j in range(n):
-            x = J[i, j]
+            x = abs(J[i, j])
             if not np.isfinite(x):
-                return 1
-            if abs(x) > scale:
-                scale = abs(x)
+                return 1, 0.0
+            row += x
+            scale = max(scale, x)
+        rowmax = max(rowmax, row)
     for i in range(n):
         if J[i, i] != 0.0:
-            return 3
-        for j in range(i + 1, n):
-            if abs(J[i, j] - J[j, i]) > 1e-12 * scale:
-                return 2
-    return 0
+            return 3, rowmax
+    B = 64
+    tol = 1e-12 * scale
+    for bi in range(0, n, B):
+        for bj in range(bi, n, B):
+            for i in range(bi, min(bi + B, n)):
+                for j in range(max(bj, i + 1), min(bj + B, n)):
+                    if abs(J[i, j] - J[j, i]) > tol:
+                        return 2, rowmax
+    return 0, rowmax
 
 
-def _check_hopfield_couplings(couplings, max_spins: int | None = None) -> np.ndarray:
-    """A finite symmetric (N, N) float64 matrix with zero diagonal (C-contiguous; no copy if it already is)."""
+def _check_hopfield_couplings(couplings, max_spins: int | None = None) -> tuple[np.ndarray, float]:
+    """A finite symmetric (N, N) float64 matrix with zero diagonal (C-contiguous; no copy if it already is), and
+    the tie tolerance 1e-10 · max_i Σ_j |J_ij| (fields below it in magnitude count as h_i = 0)."""
     if not isinstance(couplings, np.ndarray):
         couplings = check_real_array(couplings, "couplings")
     elif not (np.issubdtype(couplings.dtype, np.floating) or np.issubdtype(couplings.dtype, np.integer)):
@@ -121,14 +132,14 @@ def _check_hopfield_couplings(couplings, max_spins: int | None = None) -> np.nda
         raise ValueError(f"couplings must be a square (N, N) matrix with N >= 1, got shape {J.shape}")
     if max_spins is not None and J.shape[0] > max_spins:
         raise ValueError(f"couplings must describe at most {max_spins} neurons for enumeration, got N = {J.shape[0]}")
-    code = _symmetric_zero_diagonal(J)
+    code, rowmax = _inspect_couplings(J)
     if code == 1:
         raise ValueError("couplings must be finite (it contains NaN or inf)")
     if code == 2:
         raise ValueError("couplings must be symmetric")
     if code == 3:
         raise ValueError("couplings must have a zero diagonal")
-    return J
+    return J, _TIE * max(rowmax, 1e-300)
 
 
 def _check_beta(beta) -> float | None:
@@ -141,10 +152,6 @@ def _check_order(order) -> bool:
     if order not in ("random", "sequential"):
         raise ValueError(f"order must be 'random' or 'sequential', got {order!r}")
     return order == "random"
-
-
-def _tolerance(J: np.ndarray) -> float:
-    return _TIE * max(float(np.abs(J).sum(axis=1).max()), 1e-300)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -183,7 +190,7 @@ def energy(spins: np.ndarray, couplings: np.ndarray) -> np.ndarray | float:
     >>> energy(xi[0], hebbian_couplings(xi))     # −(1/2N)(ξ·ξ)² + P/2 = −2 + 1/2
     -1.5
     """
-    J = _check_hopfield_couplings(couplings)
+    J, _ = _check_hopfield_couplings(couplings)
     spins = check_spins(spins, "spins")
     if spins.ndim not in (1, 2) or spins.shape[-1] != J.shape[0]:
         raise ValueError(f"spins must have shape (N,) or (M, N) with N = {J.shape[0]}, got {spins.shape}")
@@ -324,6 +331,11 @@ def run(
     run stops early once a whole sweep flips nothing (a fixed point: further sweeps would change nothing). At
     inverse temperature ``beta`` each visit is a Glauber heat-bath update, P(s_i = +1) = 1/(1 + e^{−2βh_i}).
 
+    Cost: a visit is O(1) and a flip O(N) (the fields are kept and updated), but each *call* validates J and
+    computes h = J s, which is O(N²), as much as one synchronous step: at large N ask for many sweeps per call
+    (``benchmarks/bench_hopfield.py``). The fields are updated incrementally, so after very many flips they carry
+    an accumulated rounding error of order (number of flips) × 1e-16 × max|J_ij|.
+
     Parameters
     ----------
     spins : ``int8`` ±1 array (N,), the initial state.
@@ -342,7 +354,7 @@ def run(
     >>> run(noisy, hebbian_couplings(xi), 5, seed=0).tolist() == xi[0].tolist()
     True
     """
-    J = _check_hopfield_couplings(couplings)
+    J, tol = _check_hopfield_couplings(couplings)
     s = _check_state(spins, J.shape[0]).copy()
     n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
     beta = _check_beta(beta)
@@ -350,8 +362,7 @@ def run(
     rng = as_generator(seed)
     state = _rng_states(rng, 1)[:, 0].copy()
     h = np.matmul(J, s.astype(np.float64))
-    _async_couplings(s, J, h, n_sweeps, 0.0 if beta is None else beta, beta is None, random_order, state,
-                     _tolerance(J))
+    _async_couplings(s, J, h, n_sweeps, 0.0 if beta is None else beta, beta is None, random_order, state, tol)
     return s
 
 
@@ -400,10 +411,9 @@ def run_synchronous(spins: np.ndarray, couplings: np.ndarray, n_steps: int) -> n
     >>> run_synchronous(np.array([1, 1], dtype=np.int8), J, 2).tolist()   # both flip together, forever
     [[1, 1], [-1, -1], [1, 1]]
     """
-    J = _check_hopfield_couplings(couplings)
+    J, tol = _check_hopfield_couplings(couplings)
     s = _check_state(spins, J.shape[0])
     n_steps = check_int(n_steps, "n_steps", minimum=0)
-    tol = _tolerance(J)
     out = np.empty((n_steps + 1, s.size), dtype=np.int8)
     out[0] = s
     x = s.astype(np.float64)
@@ -472,9 +482,9 @@ def fixed_points(couplings: np.ndarray) -> np.ndarray:
     >>> fixed_points(hebbian_couplings(xi)).tolist()    # the pattern and its mirror image
     [[1, 1, 1, -1, -1, -1], [-1, -1, -1, 1, 1, 1]]
     """
-    J = _check_hopfield_couplings(couplings, max_spins=MAX_FIXED_POINT_SPINS)
+    J, tol = _check_hopfield_couplings(couplings, max_spins=MAX_FIXED_POINT_SPINS)
     n = J.shape[0]
-    codes = np.flatnonzero(_stable_codes(J, _tolerance(J))).astype(np.int64)
+    codes = np.flatnonzero(_stable_codes(J, tol)).astype(np.int64)
     bits = (codes[:, None] >> np.arange(n, dtype=np.int64)) & 1
     return (2 * bits - 1).astype(np.int8)
 

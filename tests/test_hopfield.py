@@ -338,3 +338,49 @@ NANJ[0, 1] = NANJ[1, 0] = np.nan
 def test_bad_input(call, exc, words):
     with pytest.raises(exc, match=words):
         call()
+
+
+def test_couplings_and_patterns_are_not_mutated():
+    xi = random_patterns(5, 40, 30)
+    J = hp.hebbian_couplings(xi)
+    J_keep, xi_keep = J.copy(), xi.copy()
+    s0 = random_patterns(1, 40, 31)[0]
+    hp.run(s0, J, 5, beta=1.0, seed=0)
+    hp.run_hebbian(s0, xi, 5, beta=1.0, seed=0)
+    hp.run_synchronous(s0, J, 3)
+    hp.overlaps(s0, xi)
+    hp.energy(s0, J)
+    np.testing.assert_array_equal(J, J_keep)
+    np.testing.assert_array_equal(xi, xi_keep)
+    J16 = hp.hebbian_couplings(xi[:, :16])
+    keep16 = J16.copy()
+    hp.fixed_points(J16)
+    np.testing.assert_array_equal(J16, keep16)
+
+
+def test_seed_reproducibility_with_generator():
+    """An int seed and a Generator seeded the same way give the same chain; one Generator advances its stream."""
+    xi = random_patterns(8, 120, 32)
+    s0 = random_patterns(1, 120, 33)[0]
+    a = hp.run_hebbian(s0, xi, 3, beta=1.5, seed=7)
+    b = hp.run_hebbian(s0, xi, 3, beta=1.5, seed=np.random.default_rng(7))
+    np.testing.assert_array_equal(a, b)
+    rng = np.random.default_rng(7)
+    first = hp.run_hebbian(s0, xi, 3, beta=1.5, seed=rng)
+    second = hp.run_hebbian(s0, xi, 3, beta=1.5, seed=rng)
+    np.testing.assert_array_equal(first, a)
+    assert not np.array_equal(first, second)
+
+
+def test_rs_capacity():
+    a_c, m_c = hp.rs_critical_capacity()
+    assert a_c == pytest.approx(0.138, abs=5e-4)  # Amit, Gutfreund & Sompolinsky (1987)
+    assert m_c == pytest.approx(0.967, abs=1e-3)
+    m = hp.rs_retrieval_overlap(np.array([0.0, 0.05, 0.1, a_c, 0.2]))
+    assert m[0] == 1.0 and np.isnan(m[-1]) and m[3] == pytest.approx(m_c, abs=1e-6)
+    assert np.all(np.diff(m[:4]) < 0)
+    # the saddle-point equation holds: y(√(2α) + 2/√π e^{−y²}) = erf(y) with m = erf(y)
+    from scipy.special import erf, erfinv
+
+    y = erfinv(m[2])
+    assert y * (np.sqrt(0.2) + 2 / np.sqrt(np.pi) * np.exp(-y * y)) == pytest.approx(erf(y), abs=1e-10)
