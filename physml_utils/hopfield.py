@@ -54,6 +54,7 @@ __all__ = [
     "one_step_error_exact",
     "rs_critical_capacity",
     "rs_retrieval_overlap",
+    "plot_recall",
 ]
 
 #: Largest network :func:`fixed_points` enumerates (2^20 ≈ 10^6 states).
@@ -583,3 +584,47 @@ def rs_retrieval_overlap(alpha) -> np.ndarray | float:
         elif al == a_c:
             out[idx] = erf(y_c)
     return float(out) if scalar else out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Figure shared by the chapter's static panels and its interactive cell
+# --------------------------------------------------------------------------------------------------------------
+
+
+def plot_recall(n_neurons: int = 1000, alpha: float = 0.05, noise: float = 0.3, T: float = 0.0, *,
+                n_sweeps: int = 30, seed: int | np.random.Generator | None = 0, ax=None, title: str | None = None):
+    """Recall of a stored pattern from a noisy cue: overlap after each asynchronous sweep.
+
+    Stores P = max(1, round(α N)) random patterns with Hebb's rule, flips a fraction ``noise`` of the bits of the
+    first one, and runs :func:`run_hebbian` sweep by sweep at temperature ``T`` (0: zero temperature, else
+    Glauber at β = 1/T). Plots the overlap m_1 with the cued pattern and the largest |m_μ| of the others.
+
+    Returns the matplotlib Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    N = check_int(n_neurons, "n_neurons", minimum=2)
+    alpha = check_real(alpha, "alpha", minimum=0.0)
+    noise = check_real(noise, "noise", minimum=0.0, maximum=1.0)
+    T = check_real(T, "T", minimum=0.0)
+    n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=1)
+    rng = as_generator(seed)
+    P = max(1, int(round(alpha * N)))
+    xi = (2 * rng.integers(0, 2, size=(P, N), dtype=np.int8) - 1).astype(np.int8)
+    s = xi[0].copy()
+    s[rng.choice(N, size=int(round(noise * N)), replace=False)] *= -1
+    m = [overlaps(s, xi)]
+    for _ in range(n_sweeps):
+        s = run_hebbian(s, xi, 1, beta=None if T == 0 else 1.0 / T, seed=rng)
+        m.append(overlaps(s, xi))
+    m = np.array(m)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 3))
+    ax.plot(m[:, 0], "o-", ms=3, label="cued pattern $m_1$")
+    if P > 1:
+        ax.plot(np.abs(m[:, 1:]).max(axis=1), "s-", ms=3, label=r"largest other $|m_\mu|$")
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel("sweep")
+    ax.set_ylabel("overlap")
+    ax.set_title(title if title is not None else f"N = {N}, α = {alpha:g}, noise = {noise:g}, T = {T:g}")
+    return ax

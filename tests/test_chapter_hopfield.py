@@ -116,6 +116,8 @@ def test_glauber(g):
     assert g["glauber_max_dev"] < 0.03
     assert abs(g["glauber_m_05"] - g["cw_m_05"]) < 0.01
     assert abs(g["glauber_m_12"]) < 0.1  # no memory above T = 1: O(1/√N) fluctuations
+    assert abs(g["glauber_m_08"] - g["cw_m_08"]) <= g["glauber_max_dev"] + 1e-12
+    assert g["cw_m_08"] == pytest.approx(0.7104, abs=1e-3)  # root of m = tanh(m/0.8)
 
 
 def test_rbm_equivalence(g):

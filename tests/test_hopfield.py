@@ -384,3 +384,22 @@ def test_rs_capacity():
 
     y = erfinv(m[2])
     assert y * (np.sqrt(0.2) + 2 / np.sqrt(np.pi) * np.exp(-y * y)) == pytest.approx(erf(y), abs=1e-10)
+
+
+def test_plot_recall():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = hp.plot_recall(200, 0.05, 0.2, 0.0, n_sweeps=5, seed=1)
+    lines = ax.get_lines()
+    assert len(lines) == 2 and len(lines[0].get_ydata()) == 6
+    assert lines[0].get_ydata()[-1] == 1.0  # α = 0.05, 20 % noise: recalled
+    a = hp.plot_recall(100, 0.1, 0.3, 0.5, n_sweeps=3, seed=4).get_lines()[0].get_ydata()
+    b = hp.plot_recall(100, 0.1, 0.3, 0.5, n_sweeps=3, seed=4).get_lines()[0].get_ydata()
+    np.testing.assert_array_equal(a, b)
+    for bad, word in (({"noise": 1.5}, "noise"), ({"T": -1.0}, "T"), ({"n_neurons": 1}, "n_neurons")):
+        with pytest.raises(ValueError, match=word):
+            hp.plot_recall(**{"n_neurons": 50, **bad})
+    plt.close("all")
