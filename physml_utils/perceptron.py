@@ -236,9 +236,11 @@ def capacity_curve(N: int, alphas, n_trials: int, seed: int | np.random.Generato
     """Fraction of random ±1 labelings of P = round(αN) random patterns in R^N that are linearly separable.
 
     For each α, ``n_trials`` independent sets: patterns with i.i.d. entries (``"gaussian"``: N(0, 1);
-    ``"binary"``: ±1 with probability ½), labels ±1 with probability ½. Each set is decided exactly: the
-    perceptron rule run for at most 20 epochs either finds a separator (a certificate) or the linear program
-    of :func:`separable` decides. Gaussian patterns are in general position with probability one, so the
+    ``"binary"``: ±1 with probability ½), labels ±1 with probability ½. Each set is decided by a certificate
+    checked in floating point: a separator w with all y_μ w·x_μ > 0 (from 20 epochs of the perceptron rule, or
+    from least-distance programming), or a Farkas certificate u >= 0, Σ_μ u_μ = 1, Σ_μ u_μ y_μ x_μ = 0 (no w
+    can then have every y_μ w·x_μ > 0), both from the same non-negative least-squares problem as
+    :func:`max_stability`; the rare set that neither settles goes to the linear program of :func:`separable`. Gaussian patterns are in general position with probability one, so the
     fraction estimates Cover's C(P, N)/2^P; ±1 patterns are not in general position, and at small N their
     fraction differs.
 
@@ -264,13 +266,32 @@ def capacity_curve(N: int, alphas, n_trials: int, seed: int | np.random.Generato
             else:
                 X = rng.choice(np.array([-1.0, 1.0]), size=(P, N))
             y = rng.choice(np.array([-1.0, 1.0]), size=P)
-            A = np.ascontiguousarray(y[:, None] * X)
-            _, ok = _perceptron_kernel(A, np.zeros(N), 20)
-            hits += bool(ok) or _separable_lp(A)
+            hits += _decide(np.ascontiguousarray(y[:, None] * X))
         fraction[j] = hits / n_trials
     stderr = np.sqrt(fraction * (1 - fraction) / n_trials)
     exact = np.array([cover_fraction(int(P), N) for P in Ps])
     return CapacityCurve(Ps, Ps / N, fraction, stderr, exact)
+
+
+def _decide(A: np.ndarray) -> bool:
+    """Is there w with A w > 0? Certificates first (see :func:`capacity_curve`), the LP only as a fallback."""
+    P, N = A.shape
+    _, ok = _perceptron_kernel(A, np.zeros(N), 20)
+    if ok:
+        return True
+    E = np.vstack([A.T, np.ones((1, P))])
+    f = np.zeros(N + 1)
+    f[N] = 1.0
+    u, _ = optimize.nnls(E, f, maxiter=50 * (P + N + 1))
+    r = E @ u - f
+    scale = np.abs(A).max()
+    if np.all(u >= 0) and abs(u.sum() - 1) < 1e-9 and np.abs(A.T @ u).max() < 1e-9 * scale:
+        return False  # Farkas: u ≥ 0 with Σu = 1 and Aᵀu = 0 forbids A w > 0
+    if abs(r[N]) > 1e-9:
+        w = -r[:N] / r[N]
+        if np.all(A @ w > 1e-9 * scale * np.linalg.norm(w)):
+            return True
+    return _separable_lp(A)
 
 
 def gardner_capacity(kappa) -> np.ndarray | float:

@@ -310,3 +310,14 @@ Y2 = np.array([1, -1])
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_certificates_agree_with_the_linear_program():
+    """capacity_curve decides by certificates (perceptron / least-distance / Farkas); on random Gaussian and
+    degenerate ±1 sets every decision equals the LP's."""
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        N, P = int(rng.integers(1, 12)), int(rng.integers(1, 40))
+        X = rng.standard_normal((P, N)) if rng.random() < 0.5 else rng.choice([-1.0, 1.0], (P, N))
+        A = X * rng.choice([-1.0, 1.0], (P, 1))
+        assert pc._decide(np.ascontiguousarray(A)) == pc._separable_lp(A)
