@@ -20,6 +20,7 @@ One module per subject, each introduced by the chapter that needs it:
 - :mod:`physml_utils.shuffled_lattice` data without a natural scale: shuffled sites, bonds learned from correlations;
 - :mod:`physml_utils.information_plane` binned I(X;T), I(T;Y) of a small network's layers during training;
 - :mod:`physml_utils.rsmi` Koch-Janusz–Ringel's mutual-information choice of a coarse variable, by exhaustive search;
+- :mod:`physml_utils.perceptron` Cover's counting, Gardner's capacity, ridge and perceptron teacher–student learning curves;
 - :mod:`physml_utils.plotting` the shared figure style of every chapter.
 
 Public functions validate their input and raise :class:`ValueError` / :class:`TypeError` naming the
