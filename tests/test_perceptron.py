@@ -197,6 +197,29 @@ def test_gibbs_student_uniform_on_a_known_version_space():
     assert stats.kstest(angles, stats.uniform(loc=-np.pi / 2, scale=np.pi).cdf).pvalue > 1e-3
 
 
+def test_gibbs_student_matches_rejection_sampling():
+    """N = 8, P = 12: uniform points of the version space by rejection (Gaussian directions kept when they classify
+    all 12 examples correctly) and by the chain give the same mean generalization error (fixed seeds; 4 standard
+    errors of the difference, the chain's error from blocks of 5 thinned samples)."""
+    rng = np.random.default_rng(3)
+    X, y, w_t = pc.teacher_student(8, 12, seed=rng)
+    A = y[:, None] * X
+    kept = []
+    for _ in range(15):
+        W = rng.standard_normal((200_000, 8))
+        kept.append(W[np.all(W @ A.T > 0, axis=1)])
+    W = np.concatenate(kept)
+    eps_rej = pc.generalization_error(np.clip(W @ w_t / (np.linalg.norm(W, axis=1) * np.sqrt(8)), -1, 1))
+    w, chain = pc.perceptron_rule(X, y)[0], []
+    for _ in range(2000):
+        w = pc.gibbs_student(X, y, n_steps=5, seed=rng, w0=w)
+        chain.append(pc.generalization_error(np.clip(w @ w_t / 8, -1, 1)))
+    chain = np.array(chain[100:])
+    blocks = chain[: len(chain) // 20 * 20].reshape(20, -1).mean(axis=1)   # 20 batch means
+    se = np.hypot(eps_rej.std() / np.sqrt(eps_rej.size), blocks.std(ddof=1) / np.sqrt(20))
+    assert abs(chain.mean() - eps_rej.mean()) < 4 * se
+
+
 def test_gibbs_overlap_theory():
     assert pc.gibbs_overlap(0.0) == 0.0
     R = pc.gibbs_overlap(np.array([1.0, 5.0, 20.0]))
@@ -321,3 +344,19 @@ def test_certificates_agree_with_the_linear_program():
         X = rng.standard_normal((P, N)) if rng.random() < 0.5 else rng.choice([-1.0, 1.0], (P, N))
         A = X * rng.choice([-1.0, 1.0], (P, 1))
         assert pc._decide(np.ascontiguousarray(A)) == pc._separable_lp(A)
+
+
+def test_gibbs_overlap_maximises_the_replica_entropy():
+    """The root of the saddle-point equation is the maximum of the replica-symmetric entropy of Gibbs learning,
+    s(R) = ½ ln(1−R) + R/2 + 2α ∫Dt H(−xt) ln H(−xt), x = √(R/(1−R)) (written independently here)."""
+    from scipy import integrate, optimize, special
+
+    def entropy(R, a):
+        x = np.sqrt(R / (1 - R))
+        f = lambda t: np.exp(-t * t / 2) / np.sqrt(2 * np.pi) * special.ndtr(x * t) * special.log_ndtr(x * t)
+        return 0.5 * np.log(1 - R) + R / 2 + 2 * a * integrate.quad(f, -30, 30, limit=200)[0]
+
+    for a in (1.0, 4.0):
+        best = optimize.minimize_scalar(lambda R: -entropy(R, a), bounds=(1e-6, 1 - 1e-9), method="bounded",
+                                        options={"xatol": 1e-12}).x
+        assert pc.gibbs_overlap(a) == pytest.approx(best, abs=1e-6)
