@@ -89,6 +89,7 @@ def test_gibbs_learning(g):
     assert g["gibbs_const"] == pytest.approx(math.sqrt(2) * g["bayes_const"], rel=1e-12)
     assert g["gibbs_alpha_eps_400"] == pytest.approx(g["gibbs_const"], abs=2e-3)  # α = 400: O(1/α) corrections
     assert g["gibbs_N"] == 50
+    assert g["gibbs_sd_a4"] == pytest.approx(4 * g["gibbs_eps_a4_se"], rel=1e-9)  # 16 chains: s.e. = sd/4
     # N = 50 against N → ∞: statistical error (16 chains) plus finite-size corrections, measured at α = 4 as
     # −4 % ± 2 % over 150 chains at N = 25–100 (the sampler itself matches exact rejection sampling at N = 8)
     assert g["gibbs_max_rel_pct"] < 12
