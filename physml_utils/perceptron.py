@@ -159,8 +159,10 @@ def max_stability(X, y) -> float:
         return -math.inf
     w = -r[:N] / r[N]
     margins = A @ w
-    if margins.min() <= 1e-9 * scale * np.linalg.norm(w):  # numerical failure: let the LP decide
-        return -math.inf if not _separable_lp(A) else float(margins.min() / np.linalg.norm(w))
+    if margins.min() <= 1e-9 * scale * np.linalg.norm(w):  # inaccurate solve: let the LP decide separability
+        if not _separable_lp(A):
+            return -math.inf
+        raise RuntimeError("max_stability: the least-distance solve lost accuracy on a separable set")
     return float(margins.min() / np.linalg.norm(w))
 
 

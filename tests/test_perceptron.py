@@ -33,6 +33,10 @@ def test_cover_count_identities():
                 assert pc.cover_count(P + 1, N) == pc.cover_count(P, N) + pc.cover_count(P, N - 1)
     for N in (1, 3, 10, 50):
         assert pc.cover_fraction(2 * N, N) == 0.5     # exactly one half at alpha = 2
+    # below the Sauer–Shelah bound for VC dimension N (the chapter's remark): C = Σ_{k<=N} binom(P, k) − binom(P−1, N)
+    for P in range(1, 40):
+        for N in range(1, 20):
+            assert pc.cover_count(P, N) == sum(math.comb(P, k) for k in range(N + 1)) - math.comb(P - 1, N)
     big = pc.cover_count(400, 150)
     assert isinstance(big, int) and big == 2 * sum(math.comb(399, k) for k in range(150))
 
