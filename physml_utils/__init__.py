@@ -22,6 +22,7 @@ One module per subject, each introduced by the chapter that needs it:
 - :mod:`physml_utils.rsmi` Koch-Janusz–Ringel's mutual-information choice of a coarse variable, by exhaustive search;
 - :mod:`physml_utils.hopfield` Hopfield networks: Hebbian couplings, zero- and finite-temperature dynamics, every fixed
   point by enumeration, the one-step error and the replica-symmetric capacity;
+- :mod:`physml_utils.perceptron` Cover's counting, Gardner's capacity, ridge and perceptron teacher–student learning curves;
 - :mod:`physml_utils.plotting` the shared figure style of every chapter.
 
 Public functions validate their input and raise :class:`ValueError` / :class:`TypeError` naming the
