@@ -60,6 +60,7 @@ def test_tap_experiment(g):
     assert g["tap_n_nonconv_weak"] >= 1 and g["tap_T_nonconv_weak"] < 1.0   # TAP fails only below T = 1
     assert g["tap_n_nonconv_strong"] >= 1
     assert g["tap_dm_tap_strong_T04"] > 5 * g["tap_dm_naive_strong_T04"]
+    assert 1 <= g["tap_n_below"] <= g["tap_n_converged"] <= 24             # TAP's G is not a bound
 
 
 def test_bp_exactness(g):
