@@ -63,6 +63,7 @@ def _bp_sweeps(src, dst, K, b, u, damping, tol, max_iter):
     n, n_edges = b.size, u.size
     cav = np.empty(n)
     new = np.empty(n_edges)
+    tK = np.tanh(K)
     change = np.inf
     for sweep in range(max_iter):
         for i in range(n):
@@ -72,8 +73,11 @@ def _bp_sweeps(src, dst, K, b, u, damping, tol, max_iter):
         change = 0.0
         for e in range(n_edges):
             H = cav[src[e]] - u[e ^ 1]
-            # atanh(tanh K tanh H) = ½ ln[cosh(H + K) / cosh(H − K)], finite even when tanh rounds to 1
-            v = 0.5 * (_logcosh(H + K[e]) - _logcosh(H - K[e]))
+            x = tK[e] * np.tanh(H)
+            if abs(x) < 0.999999:
+                v = np.arctanh(x)
+            else:       # the same, ½ ln[cosh(H + K) / cosh(H − K)], finite even when the tanh's round to 1
+                v = 0.5 * (_logcosh(H + K[e]) - _logcosh(H - K[e]))
             v = damping * u[e] + (1.0 - damping) * v
             if abs(v - u[e]) > change:
                 change = abs(v - u[e])
