@@ -281,8 +281,8 @@ def mean_field_inverse(C, m=None, method: str = "naive") -> InverseResult:
     """Couplings and fields from the connected correlations C and magnetizations m, by inverting mean field.
 
     Linear response of the mean-field equations gives (C⁻¹)_ij = δ_ij/(1 − m_i²) − J_ij for naive mean field,
-    hence J_ij = −(C⁻¹)_ij (i ≠ j), and (C⁻¹)_ij = −J_ij − 2 J_ij² m_i m_j for TAP (Kappen & Rodríguez 1998,
-    eq. 12; Tanaka 1998). The TAP quadratic 2 m_i m_j J² + J + (C⁻¹)_ij = 0 is solved with the root
+    hence J_ij = −(C⁻¹)_ij (i ≠ j), and (C⁻¹)_ij = −J_ij − 2 J_ij² m_i m_j for TAP (Kappen & Rodríguez 1998;
+    Tanaka 1998). The TAP quadratic 2 m_i m_j J² + J + (C⁻¹)_ij = 0 is solved with the root
 
         J_ij = [√(1 − 8 m_i m_j (C⁻¹)_ij) − 1] / (4 m_i m_j),
 
@@ -343,7 +343,7 @@ def pseudo_likelihood_inverse(samples, *, l2: float = 0.0, tol: float = 1e-10, m
 
     Each conditional is a logistic regression, ln p(s_i | s_∖i) = s_i θ_i − ln 2cosh θ_i with
     θ_i = h_i + Σ_j J_ij s_j, so no partition function is needed; the sum over i is maximised jointly over a
-    symmetric J with L-BFGS (the estimator is consistent; Aurell & Ekeberg 2012 study its accuracy).
+    symmetric J with L-BFGS (the estimator is consistent; Aurell & Ekeberg 2012 compare it with mean-field inversion).
     ``l2`` adds −(l2/2) Σ_{i<j} J_ij² per sample.
 
     >>> from physml_utils.inverse_ising import exact_samples
