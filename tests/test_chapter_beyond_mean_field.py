@@ -79,6 +79,9 @@ def test_loops(g):
     assert 0 < g["lattice_dF_bp_T3"] < 0.5 * g["lattice_dF_naive_T3"]
     assert g["lattice_dF_bp_max"] < g["lattice_dF_naive_max"]
     assert g["lattice_bp_nonconv"] == 0
+    # antiferromagnetic triangle at T = 1: Z = 2e^{−3} + 6e, Bethe (u = 0) gives −T[3 ln 2 + 3 ln cosh 1]
+    gap = -(3 * np.log(2) + 3 * np.log(np.cosh(1.0))) + np.log(2 * np.exp(-3.0) + 6 * np.exp(1.0))
+    assert g["triangle_bethe_gap"] == pytest.approx(gap, abs=1e-12) and gap < 0
 
 
 def test_inverse(g):
