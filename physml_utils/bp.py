@@ -154,9 +154,11 @@ def belief_propagation(couplings, fields=None, *, T: float, max_iter: int = 1000
     log_z_edges = pmax + np.log(np.exp(pair - pmax).sum(axis=0)) - _lc(Ha) - _lc(Hb) - 2 * np.log(2.0)
     free_energy = -T * (log_z_nodes.sum() - log_z_edges.sum())
 
-    tK, tA, tB = np.tanh(Ke), np.tanh(Ha), np.tanh(Hb)
+    # ⟨s_i s_j⟩ of the pair marginal ∝ e^{K s s' + H_a s + H_b s'}, from the same log-weights (stable at low T,
+    # where the closed form (tanh K + tanh H_a tanh H_b)/(1 + tanh K tanh H_a tanh H_b) can become 0/0)
+    w = np.exp(pair - pmax)
     corr = np.full((n, n), np.nan)
-    corr[iu, ju] = corr[ju, iu] = (tK + tA * tB) / (1.0 + tK * tA * tB)
+    corr[iu, ju] = corr[ju, iu] = (w[0] - w[1] - w[2] + w[3]) / w.sum(axis=0)
     np.fill_diagonal(corr, 1.0)
     messages = np.zeros((n, n))
     messages[src, dst] = T * u

@@ -171,3 +171,15 @@ def test_bad_input(kwargs, exc, word):
 def test_chain_bad_input(args, exc, word):
     with pytest.raises(exc, match=word):
         bp.chain_exact(*args, T=1.0)
+
+
+def test_low_temperature_messages_do_not_overflow():
+    """At T = 0.01 the tanh's round to 1 and a naive atanh(tanh K tanh H) is infinite; the guarded update is exact."""
+    J, h = _random_tree(10, 5)
+    T = 0.01
+    res = bp.belief_propagation(J, h, T=T)
+    F, m, C = _exact(J, h, T)
+    assert res.converged and np.all(np.isfinite(res.messages))
+    assert np.abs(res.correlations[J != 0] - C[J != 0]).max() < 1e-12
+    assert abs(res.free_energy - F) < 1e-12 * abs(F)
+    assert np.abs(res.magnetizations - m).max() < 1e-12
