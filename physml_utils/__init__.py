@@ -8,7 +8,11 @@ One module per subject, each introduced by the chapter that needs it:
 - :mod:`physml_utils.stats` autocorrelation times, binning errors, the Binder cumulant;
 - :mod:`physml_utils.info` entropy, KL divergence, mutual information, conditional entropy;
 - :mod:`physml_utils.inverse_ising` maximum-likelihood fitting of a small fully visible Boltzmann machine;
-- :mod:`physml_utils.mean_field` naive mean field and its variational free energy F_q ≥ F;
+- :mod:`physml_utils.mean_field` naive mean field and its variational free energy F_q ≥ F; TAP; mean-field and
+  pseudo-likelihood inverse Ising;
+- :mod:`physml_utils.bp` belief propagation (cavity fields, Bethe free energy) and the open chain's transfer matrix;
+- :mod:`physml_utils.disorder` SK and REM by enumeration: quenched and annealed free energies, the SK
+  replica-symmetric solution, local minima;
 - :mod:`physml_utils.cheap` and :mod:`physml_utils.mlp` Lin–Tegmark–Rolnick constructions and a small NumPy network;
 - :mod:`physml_utils.encoding` the one map between spins ±1 and bits {0, 1};
 - :mod:`physml_utils.rbm` and :mod:`physml_utils.ais` restricted Boltzmann machines, exact and AIS partition functions;
