@@ -8,11 +8,13 @@ neurons. This module builds their networks explicitly so the claims can be measu
 - :func:`multiplication_gate` the four-neuron gate m_λ(u, v) ≈ uv and :func:`gate_error_coefficient`, its
   predicted λ² error; :func:`polarization_gate`, a three-neuron variant that works when σ‴(b) = 0;
 - :func:`product_network` the product of n inputs as an :class:`~physml_utils.mlp.MLP`: a deep binary tree of
-  gates (4(n − 1) neurons) or one hidden layer of 2ⁿ neurons; :func:`neuron_counts`;
+  gates (4(n − 1) neurons), one hidden layer of 2ⁿ neurons (sign sum, O(λ²)) or of 2ⁿ − 1 neurons with an
+  output bias (inclusion–exclusion, O(λ)); :func:`inclusion_exclusion_product`; :func:`neuron_counts`;
 - :func:`bit_product` the one-neuron AND of bits, error ≈ e^{−β/2};
 - :func:`parameter_count` coefficients of a generic, a local and a translation-invariant polynomial Hamiltonian;
 - :func:`depth_experiment` shallow vs deep networks of equal parameter count, trained with Adam;
 - :func:`random_markov_chain` and :func:`chain_joints` for the data-processing inequality on a hierarchy;
+- :func:`fft_factors` the DFT matrix as a product of log₂ n sparse butterfly factors (linear no-flattening);
 - :func:`plot_gate` the figure behind the chapter's λ slider.
 """
 
@@ -36,12 +38,14 @@ __all__ = [
     "expansion_bias",
     "power_law_slope",
     "product_network",
+    "inclusion_exclusion_product",
     "neuron_counts",
     "bit_product",
     "parameter_count",
     "depth_experiment",
     "random_markov_chain",
     "chain_joints",
+    "fft_factors",
     "plot_gate",
 ]
 
@@ -162,13 +166,24 @@ def gate_error_coefficient(activation="softplus", bias: float | None = None) -> 
 
 
 def power_law_slope(x, y) -> float:
-    """Least-squares slope of log|y| against log x: the exponent p of y ∝ x^p (e.g. p = 2 for the gate's error)."""
+    """Least-squares slope of log|y| against log x: the exponent p of |y| ∝ x^p (e.g. p = 2 for the gate's error).
+
+    ``x`` must be positive and take at least two distinct values; ``y`` may have either sign (its modulus is
+    fitted) but no zero. Both finite, same length >= 2.
+
+    >>> power_law_slope([0.1, 0.01], [-2e-2, -2e-4])
+    2.0
+    """
     x = check_real_array(x, "x").ravel()
     y = check_real_array(y, "y").ravel()
     if x.shape != y.shape or x.size < 2:
         raise ValueError(f"x and y must have the same length >= 2, got {x.size} and {y.size}")
-    if np.any(x <= 0) or np.any(y == 0):
-        raise ValueError("x must be positive and y non-zero for a log-log fit")
+    if np.any(x <= 0):
+        raise ValueError(f"x must be positive for a log-log fit, got a minimum of {float(x.min()):g}")
+    if np.any(y == 0):
+        raise ValueError(f"y must be non-zero for a log-log fit (log|y|), got a zero at index {int(np.argmin(np.abs(y)))}")
+    if np.ptp(np.log(x)) == 0.0:
+        raise ValueError("x must take at least two distinct values, got a constant: the slope is undefined")
     return float(np.polyfit(np.log(x), np.log(np.abs(y)), 1)[0])
 
 
@@ -185,8 +200,14 @@ def product_network(n: int, lam: float, kind: str = "deep", activation="softplus
         f(x) = Σₛ (∏ᵢ sᵢ) σ(b + λ s·x) / (2ⁿ λⁿ σ⁽ⁿ⁾(b)) = x₁⋯xₙ [1 + O(λ²)],
 
     because Σₛ (∏sᵢ)(s·x)ᵏ vanishes for k < n and for k − n odd. For n = 2 this is the gate. The bias b must
-    have σ⁽ⁿ⁾(b) ≠ 0 (``bias=None`` picks one with :func:`expansion_bias`). Lin, Tegmark & Rolnick (2017)
-    prove that one hidden layer needs 2ⁿ neurons (their no-flattening theorem).
+    have σ⁽ⁿ⁾(b) ≠ 0 (``bias=None`` picks one with :func:`expansion_bias`). Lin, Tegmark & Rolnick (2017, Appendix
+    A) and Rolnick & Tegmark (2018, arXiv:1705.05502, Theorem 4.2) prove that 2ⁿ neurons are necessary for
+    networks *without biases* whose Taylor polynomial of degree n at 0 must equal the product. With an output
+    bias, 2ⁿ − 1 neurons suffice (``kind="inclusion_exclusion"``, :func:`inclusion_exclusion_product`), at the
+    price of an O(λ) instead of O(λ²) relative error.
+
+    ``kind="inclusion_exclusion"``: one hidden layer of 2ⁿ − 1 neurons, one per non-empty subset S of the inputs,
+    and an output bias; see :func:`inclusion_exclusion_product`.
 
     >>> net = product_network(4, 0.05, "deep")
     >>> sum(net.sizes[1:-1]), round(float(net.predict([[0.5, -1.0, 0.8, 1.2]])[0]), 3)
@@ -195,6 +216,14 @@ def product_network(n: int, lam: float, kind: str = "deep", activation="softplus
     n = check_int(n, "n", minimum=1)
     lam = check_real(lam, "lam", minimum=0.0, strict_minimum=True)
     act = get_activation(activation)
+    if kind == "inclusion_exclusion":
+        b, dn = _bias_and_derivative(act, n, bias)
+        subsets = np.array(list(itertools.product((0.0, 1.0), repeat=n)))[1:]  # (2ⁿ − 1, n), S ≠ ∅
+        signs = (-1.0) ** (n - subsets.sum(axis=1))
+        W1 = lam * subsets.T
+        W2 = (signs / (lam**n * dn))[:, None]
+        c = (-1.0) ** n * float(act(b)) / (lam**n * dn)  # the empty set's term, a constant: the output bias
+        return MLP.from_weights([W1, W2], [np.full(len(subsets), b), [c]], act)
     if kind == "shallow":
         b, dn = _bias_and_derivative(act, n, bias)
         signs = np.array(list(itertools.product((1.0, -1.0), repeat=n)))  # (2ⁿ, n)
@@ -202,7 +231,7 @@ def product_network(n: int, lam: float, kind: str = "deep", activation="softplus
         W2 = (signs.prod(axis=1) / (2.0**n * lam**n * dn))[:, None]
         return MLP.from_weights([W1, W2], [np.full(2**n, b), [0.0]], act)
     if kind != "deep":
-        raise ValueError(f"kind must be 'deep' or 'shallow', got {kind!r}")
+        raise ValueError(f"kind must be 'deep', 'shallow' or 'inclusion_exclusion', got {kind!r}")
     if n < 2 or n & (n - 1):
         raise ValueError(f"n must be a power of two >= 2 for the deep tree, got {n}")
     b, d2 = _bias_and_derivative(act, 2, bias)
@@ -223,14 +252,65 @@ def product_network(n: int, lam: float, kind: str = "deep", activation="softplus
     return MLP.from_weights(weights, biases, act)
 
 
+def inclusion_exclusion_product(x, lam: float, activation="logistic", bias: float | None = 0.5) -> np.ndarray:
+    """x₁⋯xₙ from one hidden layer of 2ⁿ − 1 neurons and an output bias, by inclusion–exclusion over subsets.
+
+        f_λ(x) = [Σ_{S≠∅} (−1)^{n−|S|} σ(b + λ Σ_{i∈S} xᵢ) + (−1)ⁿ σ(b)] / (λⁿ σ⁽ⁿ⁾(b))
+               = x₁⋯xₙ [1 + λ σ⁽ⁿ⁺¹⁾(b)/(2 σ⁽ⁿ⁾(b)) · (x₁ + ⋯ + xₙ) + O(λ²)]
+
+    Why: Σ_{S⊆[n]} (−1)^{n−|S|} (Σ_{i∈S} xᵢ)ᵏ is 0 for k < n, n! x₁⋯xₙ for k = n and (n+1)!/2 · x₁⋯xₙ Σᵢxᵢ for
+    k = n + 1 (each monomial of the expansion survives only if it contains every variable). The empty set gives
+    the constant (−1)ⁿσ(b), which is an output bias, not a neuron; there is one neuron per non-empty subset. So
+    the relative error falls only as λ (compare the 2ⁿ-neuron sign sum of :func:`product_network`, O(λ²)), and
+    only σ⁽ⁿ⁾(b) ≠ 0 is needed. The bias-free no-flattening bound of Lin, Tegmark & Rolnick (2017,
+    arXiv:1608.08225, Appendix A) and Rolnick & Tegmark (2018, arXiv:1705.05502, Theorem 4.2), 2ⁿ neurons, counts
+    the constant as a neuron; with an output bias this construction needs one fewer. For n = 2 it is the
+    three-neuron gate of :func:`polarization_gate` with inputs scaled by 2.
+
+    Parameters
+    ----------
+    x : array (..., n) of real inputs, n >= 1 (n <= 20: 2ⁿ − 1 neurons).
+    lam : the input scale λ > 0.
+    activation : as in :func:`multiplication_gate` (σ⁽ⁿ⁾ must be available: a named activation).
+    bias : the hidden bias b, with σ⁽ⁿ⁾(b) ≠ 0; ``None`` picks one with :func:`expansion_bias`. The default 0.5
+        suits the logistic function, whose even derivatives vanish at 0.
+
+    Returns
+    -------
+    f_λ(x), shape ``x.shape[:-1]``.
+
+    >>> x = np.array([0.7, -1.3, 0.4])
+    >>> round(float(inclusion_exclusion_product(x, 1e-2) / x.prod() - 1), 4)   # O(λ) error at λ = 1e−2
+    0.0011
+    """
+    x = check_real_array(x, "x")
+    if x.ndim < 1 or x.shape[-1] < 1:
+        raise ValueError(f"x must have at least one input along its last axis, got shape {x.shape}")
+    n = x.shape[-1]
+    if n > 20:
+        raise ValueError(f"x has n = {n} inputs; 2ⁿ − 1 neurons is too many above n = 20")
+    lam = check_real(lam, "lam", minimum=0.0, strict_minimum=True)
+    act = get_activation(activation)
+    b, dn = _bias_and_derivative(act, n, bias)
+    subsets = np.array(list(itertools.product((0.0, 1.0), repeat=n)))[1:]  # (2ⁿ − 1, n)
+    signs = (-1.0) ** (n - subsets.sum(axis=1))
+    hidden = act(b + lam * (x @ subsets.T))  # (..., 2ⁿ − 1)
+    return (hidden @ signs + (-1.0) ** n * float(act(b))) / (lam**n * dn)
+
+
 def neuron_counts(n: int) -> dict[str, int]:
-    """Hidden neurons needed to multiply n inputs: {"deep": 4(n − 1), "shallow": 2ⁿ} (Lin, Tegmark & Rolnick 2017).
+    """Hidden neurons of the explicit product networks of :func:`product_network`, by kind.
+
+    {"deep": 4(n − 1) (tree of four-neuron gates), "shallow": 2ⁿ (sign sum, no output bias needed; the bias-free
+    lower bound of Lin, Tegmark & Rolnick 2017 and Rolnick & Tegmark 2018, Thm 4.2), "inclusion_exclusion":
+    2ⁿ − 1 (with an output bias, O(λ) error)}. What is *necessary* depends on the notion of approximation; see
+    the chapter on cheap learning.
 
     >>> neuron_counts(8)
-    {'deep': 28, 'shallow': 256}
+    {'deep': 28, 'shallow': 256, 'inclusion_exclusion': 255}
     """
     n = check_int(n, "n", minimum=1)
-    return {"deep": 4 * (n - 1), "shallow": 2**n}
+    return {"deep": 4 * (n - 1), "shallow": 2**n, "inclusion_exclusion": 2**n - 1}
 
 
 def bit_product(bits, beta: float, subset: Sequence[int] | None = None) -> np.ndarray:
@@ -404,6 +484,56 @@ def chain_joints(p0, transitions: Sequence) -> list[np.ndarray]:
         joint = joint @ T
         joints.append(joint)
     return joints
+
+
+def fft_factors(n: int) -> tuple[list, int]:
+    """The n × n DFT matrix F (F_jk = e^{−2πi jk/n}) as a product of sparse factors: radix-2 Cooley–Tukey.
+
+    F = B_L ⋯ B_2 B_1 P with L = log₂ n: P is the bit-reversal permutation (n non-zeros) and each butterfly
+    stage B_s (s = 1, …, L, block size m = 2ˢ) maps a pair (a, b) of entries m/2 apart to (a + w b, a − w b),
+    w = e^{−2πi j/m}, so it has exactly 2n non-zeros. The factors hold 2n log₂ n + n non-zeros against the n²
+    of the flattened matrix: the linear no-flattening example of Lin, Tegmark & Rolnick (2017, arXiv:1608.08225,
+    section III G), where a deep linear network (the FFT) needs O(n log n) synapses and one layer n².
+
+    Parameters
+    ----------
+    n : a power of two >= 2.
+
+    Returns
+    -------
+    ``(factors, nnz)``: the list ``[P, B_1, …, B_L]`` of ``scipy.sparse`` CSR matrices (apply them in that order)
+    and their total number of non-zeros.
+
+    >>> factors, nnz = fft_factors(8)
+    >>> v = np.arange(8.0)
+    >>> for M in factors:
+    ...     v = M @ v
+    >>> bool(np.allclose(v, np.fft.fft(np.arange(8.0)))), nnz
+    (True, 56)
+    """
+    from scipy import sparse
+
+    n = check_int(n, "n", minimum=2)
+    if n & (n - 1):
+        raise ValueError(f"n must be a power of two >= 2, got {n}")
+    L = n.bit_length() - 1
+    idx = np.arange(n)
+    rev = np.zeros(n, dtype=np.int64)
+    for bit in range(L):
+        rev |= ((idx >> bit) & 1) << (L - 1 - bit)
+    factors = [sparse.csr_matrix((np.ones(n), (idx, rev)), shape=(n, n), dtype=complex)]
+    for s in range(1, L + 1):
+        m = 2**s
+        half = m // 2
+        j = idx % m  # position inside the block
+        top = j < half
+        partner = np.where(top, idx + half, idx - half)
+        w = np.exp(-2j * np.pi * (j % half) / m)
+        rows = np.concatenate([idx, idx])
+        cols = np.concatenate([np.where(top, idx, partner), np.where(top, partner, idx)])
+        vals = np.concatenate([np.ones(n, dtype=complex), np.where(top, w, -w)])
+        factors.append(sparse.csr_matrix((vals, (rows, cols)), shape=(n, n)))
+    return factors, int(sum(M.nnz for M in factors))
 
 
 def plot_gate(lam: float = 0.5, activation: str = "softplus", v: float = -1.3, ax=None, neurons: int = 4):

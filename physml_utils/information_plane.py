@@ -78,12 +78,14 @@ def binned_information(activations, labels, n_bins: int = 30, bounds: tuple[floa
     n_bins = check_int(n_bins, "n_bins", minimum=1)
     if bounds is None:
         lo, hi = float(A.min()), float(A.max())
+        if not hi > lo:
+            hi = lo + 1.0  # a constant layer: one bin holds everything, I(X;T) = I(T;Y) = 0
     else:
         if len(bounds) != 2:
             raise ValueError("bounds must be a pair (low, high)")
         lo, hi = (check_real(b, "bounds") for b in bounds)
-    if not hi > lo:
-        hi = lo + 1.0  # a constant layer: one bin holds everything
+        if not hi > lo:
+            raise ValueError(f"bounds must satisfy high > low, got ({lo:g}, {hi:g})")
     codes = np.clip(((A - lo) / (hi - lo) * n_bins).astype(np.int64), 0, n_bins - 1)
     _, pattern = np.unique(codes, axis=0, return_inverse=True)
     joint = np.zeros((int(pattern.max()) + 1, int(y.max()) + 1))

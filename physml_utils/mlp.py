@@ -215,6 +215,8 @@ class MLP:
     def _check_xy(self, X, y):
         X = _check_matrix(X, "X", self.sizes[0])
         y = check_real_array(y, "y").reshape(-1)
+        if X.shape[0] == 0:
+            raise ValueError("X must have at least one row (sample): a mean squared error over no samples is undefined")
         if y.shape[0] != X.shape[0]:
             raise ValueError(f"y must have one value per row of X ({X.shape[0]}), got {y.shape[0]}")
         return X, y

@@ -68,6 +68,9 @@ def learned_bonds(samples: np.ndarray, n_bonds: int) -> list[tuple[int, int]]:
     n_bonds = check_int(n_bonds, "n_bonds", minimum=1, maximum=N * (N - 1) // 2)
     C = np.cov(samples.reshape(samples.shape[0], N).astype(float), rowvar=False)
     iu = np.triu_indices(N, 1)
+    if not np.any(C[iu]):
+        raise ValueError("samples carry no pair correlation (every connected correlation is 0, e.g. constant "
+                         "configurations): the bonds cannot be learned from them")
     top = np.argsort(-C[iu], kind="stable")[:n_bonds]
     return [(int(iu[0][k]), int(iu[1][k])) for k in top]
 
@@ -78,7 +81,9 @@ def bond_energy(samples: np.ndarray, bonds) -> np.ndarray:
     if samples.ndim != 3:
         raise ValueError(f"samples must be a stack (n, L, L), got shape {samples.shape}")
     N = samples.shape[1] * samples.shape[2]
-    pairs = np.asarray(list(bonds), dtype=np.int64)
+    pairs = np.asarray(list(bonds))
+    if pairs.size and not np.issubdtype(pairs.dtype, np.integer):
+        raise ValueError(f"bonds must hold integer site indices, got dtype {pairs.dtype}")
     if pairs.ndim != 2 or pairs.shape[1] != 2 or pairs.size == 0 or pairs.min() < 0 or pairs.max() >= N:
         raise ValueError(f"bonds must be a non-empty list of pairs of site indices in [0, {N})")
     flat = samples.reshape(samples.shape[0], N).astype(np.int64)

@@ -150,3 +150,32 @@ def test_information_plane(g):
     assert g["ab_ib_tanh_end10"] < g["ab_ib_tanh_end30"] < g["ab_ib_tanh_end100"] <= 12 + 1e-12
     assert g["ab_ib_tanh_first100"] > 11.99 and g["ab_ib_tanh_first10"] > 11.9
     assert g["ab_ib_tanh_test"] > 0.85 and g["ab_ib_ReLU_test"] > 0.85
+
+
+def test_high_temperature_correlations(g):
+    """Bond ≈ tanh K, diagonal ≈ 2 tanh²K (two paths of length 2), recomputed by enumeration of the 4×4 lattice."""
+    K = g["ab_corr_K"]
+    assert K == 0.05
+    states = enumeration.spin_states(16)
+    p, _ = enumeration.boltzmann(enumeration.energies(states, enumeration.lattice_couplings(4)), K)
+    diag = float(p @ (states[:, 0].astype(float) * states[:, 5]))
+    assert g["ab_corr_diag"] == pytest.approx(diag, abs=1e-12)
+    # leading order of the high-temperature expansion; corrections O(tanh²K) ≈ 2.5e−3 relative, times a path count
+    assert g["ab_corr_diag_ratio"] == pytest.approx(2.0, abs=0.05)
+    assert g["ab_corr_nn_ratio"] == pytest.approx(1.0, abs=0.02)
+
+
+def test_exercise_answers(g):
+    acc, _ = bayes_reference()
+    for m in (5, 20):
+        for key in ("C1", "C100", "gen"):
+            assert g[f"ab_ex3_{m}_{key}"] <= acc + 1e-12  # nothing beats Bayes
+        # the solution's claims: the weaker penalty helps in the median ...
+        assert g[f"ab_ex3_{m}_C100"] >= g[f"ab_ex3_{m}_C1"]
+    # ... and matches the generative classifier at m = 20 (to within the standard error of a median)
+    assert abs(g["ab_ex3_20_C100"] - g["ab_ex3_20_gen"]) <= g["ab_ex3_se"]
+    assert g["ab_ex3_5_C100_ll"] < g["ab_ex3_5_C1_ll"]
+    assert g["ab_ex3_5_C100_llmax"] > g["ab_ex3_5_C1_llmax"]
+    assert 0 < g["ab_ex3_se"] < 0.02
+    # exercise 4: compression (bits lost by the last layer) without minibatch noise, and with it
+    assert g["ab_ex4_full"] > 0 and g["ab_ex4_minibatch"] > 0

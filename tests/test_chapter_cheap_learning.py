@@ -94,3 +94,38 @@ def test_cheap_network_exists_but_is_not_found(g):
     assert g["cheap_tree_params"] == 16 * 8 + 16 + 16 * 8 + 8 + 8 * 4 + 4 + 4 + 1
     assert g["cheap_tree_err"] < 1e-4
     assert g["cheap_tree_trained_best"] > 0.5  # "no better than predicting the mean"
+
+
+def test_inclusion_exclusion_slopes(g):
+    """2ⁿ − 1 neurons + output bias: error ∝ λ; the symmetric 2ⁿ-neuron constructions: ∝ λ² (logistic, b = 0.5)."""
+    assert g["cheap_ie_ie_neurons_2"] == 3 and g["cheap_ie_ie_neurons_3"] == 7
+    assert g["cheap_ie_sym_neurons_2"] == 4 and g["cheap_ie_sym_neurons_3"] == 8
+    # over λ ∈ [3e−3, 3e−2] the next-order correction bends the fit by a few hundredths at most
+    for n in (2, 3):
+        assert g[f"cheap_ie_ie_slope_{n}"] == pytest.approx(1.0, abs=0.03)
+        assert g[f"cheap_ie_sym_slope_{n}"] == pytest.approx(2.0, abs=0.01)
+    # the leading coefficient λ σ⁽ⁿ⁺¹⁾/(2σ⁽ⁿ⁾) Σxᵢ, next correction O(λ) = a few per cent at λ = 1e−2
+    assert g["cheap_ie_coef_maxdev"] < 0.03
+
+
+def test_fft_flattening(g):
+    n = 1024
+    assert g["cheap_fft_n"] == n and g["cheap_fft_layers"] == 10
+    assert g["cheap_fft_nnz_butterflies"] == 2 * n * 10 and g["cheap_fft_nnz"] == 2 * n * 10 + n
+    assert g["cheap_fft_nnz_flat"] == n * n  # every entry of the DFT matrix has modulus 1
+    assert g["cheap_fft_ratio"] == pytest.approx(n * n / (2 * n * 10 + n), rel=1e-12)
+    assert g["cheap_fft_mat_err"] < 1e-11  # ~ log2 n · n · 1e−16 round-off
+    assert g["cheap_fft_vec_err"] < 1e-13
+
+
+def test_exercise_answers(g):
+    # exercise 2: σ = e^z − z⁴/24 has σ⁗(0) = 0: exponent 4, coefficient (3u⁴ + 10u²v² + 3v⁴)/360
+    assert g["cheap_ex2_slope"] == pytest.approx(4.0, abs=0.02)
+    assert g["cheap_ex2_coef"] == pytest.approx((3 * 0.7**4 + 10 * 0.49 * 1.69 + 3 * 1.3**4) / 360, rel=1e-12)
+    assert g["cheap_ex2_coef_dev"] < 0.01  # next order: relative O(λ²) = 4e−4 · O(1)
+    # exercise 3: relative errors are in (0, ~1]; the prose reports the count of seeds where shallow wins
+    for key in ("shallow", "deep"):
+        for s in range(3):
+            assert 0 < g[f"cheap_ex3_{key}_{s}"] < 1.5
+    assert g["cheap_ex3_shallow_wins"] in (0, 1, 2, 3)
+    assert g["cheap_ex3_deep_spread"] >= 1

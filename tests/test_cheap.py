@@ -115,9 +115,82 @@ def test_data_processing_inequality_on_random_chains(seed):
         (lambda: cheap.parameter_count(8, 2, kind="other"), ValueError, "kind"),
         (lambda: cheap.chain_joints(np.array([0.5, 0.6]), []), ValueError, "p0"),
         (lambda: cheap.random_markov_chain([3]), ValueError, "n_states"),
-        (lambda: cheap.power_law_slope([1, 2], [0, 1]), ValueError, "y"),
+        (lambda: cheap.power_law_slope([1, 2], [0, 1]), ValueError, "y must be non-zero"),
+        (lambda: cheap.power_law_slope([0, 1], [1, 2]), ValueError, "x must be positive"),
+        (lambda: cheap.power_law_slope([-1.0, 1.0], [1, 2]), ValueError, "x must be positive"),
+        (lambda: cheap.power_law_slope([2.0, 2.0, 2.0], [1, 2, 3]), ValueError, "x must take at least two"),
+        (lambda: cheap.power_law_slope([], []), ValueError, "same length"),
+        (lambda: cheap.power_law_slope([1.0, np.nan], [1, 2]), ValueError, "x must be finite"),
+        (lambda: cheap.power_law_slope([1.0, 2.0], [1, np.inf]), ValueError, "y must be finite"),
+        (lambda: cheap.inclusion_exclusion_product([0.1, 0.2], 0.1, bias=0.0), ValueError, "bias"),  # σ″(0) = 0
+        (lambda: cheap.inclusion_exclusion_product(np.ones((2, 0)), 0.1), ValueError, "x must have"),
+        (lambda: cheap.inclusion_exclusion_product([0.1, 0.2], -0.1), ValueError, "lam"),
+        (lambda: cheap.inclusion_exclusion_product([0.1, np.nan], 0.1), ValueError, "x must be finite"),
+        (lambda: cheap.fft_factors(12), ValueError, "n must be a power of two"),
+        (lambda: cheap.fft_factors(1), ValueError, "n must be >= 2"),
     ],
 )
 def test_bad_input_names_the_argument(call, exc, name):
     with pytest.raises(exc, match=name):
         call()
+
+
+def test_power_law_slope_fits_signed_values():
+    """log|y| is fitted: a negative power law has the same exponent; an exact power law gives it to rounding."""
+    x = np.geomspace(1e-3, 1.0, 7)
+    assert cheap.power_law_slope(x, -3.0 * x**1.5) == pytest.approx(1.5, abs=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_inclusion_exclusion_product_error_is_order_lambda(n):
+    """2ⁿ − 1 logistic neurons at b = 0.5 plus an output bias: relative error ≈ λ σ⁽ⁿ⁺¹⁾/(2σ⁽ⁿ⁾) Σxᵢ, slope 1."""
+    from physml_utils.mlp import get_activation
+
+    act = get_activation("logistic")
+    x = np.array([0.7, -1.3, 0.4, 0.9])[:n]
+    lams = np.geomspace(3e-3, 3e-2, 7)
+    err = [float(cheap.inclusion_exclusion_product(x, lam)) / x.prod() - 1 for lam in lams]
+    assert cheap.power_law_slope(lams, err) == pytest.approx(1.0, abs=0.05)
+    predicted = float(act.d(n + 1, 0.5) / (2 * act.d(n, 0.5))) * x.sum()
+    # next order is O(λ): a few per cent at λ = 1e-2
+    assert err[3] / lams[3] == pytest.approx(predicted, rel=0.05)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_inclusion_exclusion_network_matches_function(n):
+    rng = np.random.default_rng(n)
+    X = rng.uniform(-1, 1, (20, n))
+    net = cheap.product_network(n, 0.02, "inclusion_exclusion", "logistic", bias=0.5)
+    assert sum(net.sizes[1:-1]) == cheap.neuron_counts(n)["inclusion_exclusion"] == 2**n - 1
+    # same sum in another order: round-off ~ 2ⁿ · 1e−16 / λⁿ (1e−8 at n = 4, λ = 0.02)
+    assert net.predict(X) == pytest.approx(cheap.inclusion_exclusion_product(X, 0.02), abs=1e-6)
+    assert np.abs(net.predict(X) - X.prod(axis=1)).max() < 0.05
+
+
+def test_inclusion_exclusion_n2_is_the_three_neuron_gate():
+    """n = 2 is the polarization gate p_λ with inputs scaled by 2 and mirrored bias direction (b − z ↔ b + z)."""
+    u, v, lam = 0.6, -0.9, 0.05
+    for b in (0.5, 1.1):
+        f = float(cheap.inclusion_exclusion_product([u, v], lam, bias=b))
+        # the polarization gate expands σ(b − ·); inclusion–exclusion expands σ(b + ·): flip u, v and compare
+        p = float(cheap.polarization_gate(-u, -v, 2 * lam, "logistic", bias=b))
+        assert f == pytest.approx(p, rel=1e-9)
+
+
+def test_fft_factors_equal_the_dft():
+    """The sparse factors multiply to the DFT matrix; 2n log₂ n butterfly non-zeros plus n for the permutation."""
+    for n in (2, 16, 256):
+        factors, nnz = cheap.fft_factors(n)
+        L = n.bit_length() - 1
+        assert len(factors) == L + 1 and nnz == 2 * n * L + n
+        assert [M.nnz for M in factors[1:]] == [2 * n] * L
+        D = factors[0].toarray()
+        for M in factors[1:]:
+            D = M @ D
+        j = np.arange(n)
+        assert np.abs(D - np.exp(-2j * np.pi * np.outer(j, j) / n)).max() < 1e-12 * n
+        v = np.random.default_rng(n).normal(size=n)
+        w = v.astype(complex)
+        for M in factors:
+            w = M @ w
+        assert np.abs(w - np.fft.fft(v)).max() < 1e-12 * np.abs(np.fft.fft(v)).max()

@@ -103,6 +103,9 @@ def test_mlp_hidden_activations_and_callback():
         (lambda: ip.binned_information(np.ones((2, 1)), [0, 1], n_bins=0), ValueError, "n_bins"),
         (lambda: ip.binned_information(np.ones((2, 1)), [0, 1], bounds=(0.0, np.nan)), ValueError, "bounds"),
         (lambda: ip.binned_information(np.full((2, 1), np.inf), [0, 1]), ValueError, "activations"),
+        (lambda: ip.binned_information(np.ones((0, 2)), []), ValueError, "activations"),
+        (lambda: ip.binned_information(np.ones((2, 1)), [0, 1], bounds=(1.0, 1.0)), ValueError, "bounds must satisfy"),
+        (lambda: ip.binned_information(np.ones((2, 1)), [0, 1], bounds=(1.0, 0.0)), ValueError, "bounds must satisfy"),
         (lambda: ip.spin_glass_task(1), ValueError, "n_bits"),
         (lambda: ip.information_trajectory(np.ones((4, 2)), [0, 1, 2, 0]), ValueError, "y"),
         (lambda: ip.information_trajectory(np.ones((4, 2)), [0, 1, 1, 0], n_bins=()), TypeError, "n_bins"),
@@ -134,3 +137,9 @@ def test_plot_information_plane_draws_every_layer_and_optional_colorbar():
     with pytest.raises(ValueError, match="n_bins"):
         ip.plot_information_plane(traj, 7, ax=ax)
     plt.close(fig)
+
+
+def test_constant_layer_carries_no_information():
+    """A constant layer (data-derived bounds collapse) falls into one bin: I(X;T) = I(T;Y) = 0."""
+    ixt, ity = ip.binned_information(np.full((6, 2), 0.3), np.array([0, 1, 0, 1, 0, 1]))
+    assert ixt == 0 and ity == 0

@@ -60,3 +60,11 @@ def test_bad_input():
         net.predict(np.zeros((4, 3)))
     with pytest.raises((ValueError, TypeError), match="activation"):
         MLP([2, 3, 1], "relu6", seed=0)
+    # no samples: the mean squared error is undefined (was a ZeroDivisionError in fit, a NaN in loss)
+    for call in (lambda: net.fit(np.zeros((0, 2)), np.zeros(0), steps=1), lambda: net.loss(np.zeros((0, 2)), np.zeros(0)),
+                 lambda: net.loss_and_grad(np.zeros((0, 2)), np.zeros(0))):
+        with pytest.raises(ValueError, match="X must have at least one row"):
+            call()
+    with pytest.raises(ValueError, match="X must be finite"):
+        net.fit(np.full((3, 2), np.nan), np.zeros(3), steps=1)
+    assert net.predict(np.zeros((0, 2))).shape == (0,)  # predicting nothing is fine

@@ -50,6 +50,9 @@ def test_learned_bonds_recover_the_lattice_and_commute_with_the_shuffle():
         (lambda s: sl.learned_bonds(s, 10**6), ValueError, "n_bonds"),
         (lambda s: sl.bond_energy(s, [(0, 99)]), ValueError, "bonds"),
         (lambda s: sl.bond_energy(s, []), ValueError, "bonds"),
+        (lambda s: sl.bond_energy(s, [(0, np.nan)]), ValueError, "bonds must hold integer"),
+        (lambda s: sl.bond_energy(s, [(0, 1.7)]), ValueError, "bonds must hold integer"),  # was truncated to (0, 1)
+        (lambda s: sl.learned_bonds(np.ones_like(s), 4), ValueError, "no pair correlation"),
         (lambda s: sl.bond_energy(s[0], [(0, 1)]), ValueError, "samples"),
     ],
 )
