@@ -157,6 +157,20 @@ def nearest_neighbour_correlation(spins: np.ndarray):
     return float(c) if spins.ndim == 2 else c
 
 
+def _check_measurable(spins, what: str, *, need_samples: bool = True) -> np.ndarray:
+    """A non-empty stack of L×L lattices with L >= 2, with an error that says what the measurement needs."""
+    arr = np.asarray(spins) if not isinstance(spins, np.ndarray) else spins
+    if arr.ndim >= 2 and arr.shape[-1] == arr.shape[-2] and arr.shape[-1] < 2:
+        raise ValueError(
+            f"spins: {what} needs an L×L lattice with L >= 2 (nearest neighbours must exist), got L = {arr.shape[-1]}; "
+            "a lattice blocked down to one site carries no correlation to measure: block fewer times or start larger"
+        )
+    spins = ising._check_stack(spins)
+    if need_samples and spins.size == 0:
+        raise ValueError(f"spins: {what} needs at least one configuration, got an empty stack of shape {spins.shape}")
+    return spins
+
+
 def _exact_correlation(L: int, beta: float) -> float:
     return -0.5 * exact.energy_per_spin(L, beta)
 
@@ -180,11 +194,15 @@ def effective_temperature(spins: np.ndarray, *, correlation: float | None = None
     T′ = 1/β′. Returns ``inf`` if the correlation is <= that of β = 10⁻⁸ (no ferromagnetic order left) and
     0.0 if it is >= that of β = 50 (the blocked spins are as aligned as a lattice at T = 0.02 or more).
 
+    Raises ``ValueError`` naming ``spins`` for a lattice with L < 2 (e.g. blocked down to a single site) or an
+    empty stack when no ``correlation`` is given.
+
     >>> x = np.ones((8, 8), dtype=np.int8)
     >>> effective_temperature(x)
     0.0
     """
-    spins = ising._check_stack(spins)
+    # with a given correlation, spins only supply the lattice side L
+    spins = _check_measurable(spins, "effective_temperature", need_samples=correlation is None)
     L = spins.shape[-1]
     if correlation is None:
         c = float(np.mean(nearest_neighbour_correlation(spins)))
@@ -208,7 +226,7 @@ def correlation_function(spins: np.ndarray) -> np.ndarray:
     >>> correlation_function(np.ones((4, 4), dtype=np.int8)).tolist()
     [1.0, 1.0, 1.0, 1.0]
     """
-    spins = ising._check_stack(spins)
+    spins = _check_measurable(spins, "correlation_function")
     s = spins.astype(np.float64).reshape((-1,) + spins.shape[-2:])
     L = s.shape[-1]
     out = np.zeros(L)
@@ -226,9 +244,14 @@ def second_moment_correlation_length(spins: np.ndarray) -> float:
     axis (averaged over both), the standard finite-lattice definition (e.g. Cooper, Freedman & Preston 1982,
     Nucl. Phys. B 210, 210). Meaningful above T_c; below T_c S(0) contains the order parameter and ξ is
     dominated by it. Noisy when ξ ≪ L: S(0)/S(k₁) − 1 ≈ (ξk₁)² is then small against the ~√(2/n) relative
-    error of S(0) from n configurations (returns 0.0 if the estimate of S(0)/S(k₁) falls below 1).
+    error of S(0) from n configurations (returns 0.0 if the estimate of S(0)/S(k₁) falls below 1, ``inf`` if
+    S(k₁) = 0 < S(0), e.g. for fully aligned configurations). Raises ``ValueError`` naming ``spins`` for an
+    empty stack, L < 2, or S(0) = S(k₁) = 0 (no weight at small wavevectors, e.g. antiferromagnetic checkerboards).
+
+    >>> second_moment_correlation_length(np.ones((4, 4), dtype=np.int8))
+    inf
     """
-    spins = ising._check_stack(spins)
+    spins = _check_measurable(spins, "second_moment_correlation_length")
     s = spins.astype(np.float64).reshape((-1,) + spins.shape[-2:])
     L = s.shape[-1]
     f = np.fft.fft2(s)
@@ -236,6 +259,13 @@ def second_moment_correlation_length(spins: np.ndarray) -> float:
     s0 = power[:, 0, 0].mean()
     s1 = 0.5 * (power[:, 0, 1].mean() + power[:, 1, 0].mean())
     k1 = 2.0 * math.pi / L
+    if s1 == 0.0:
+        if s0 == 0.0:
+            raise ValueError(
+                "spins: S(0) = S(k1) = 0, the configurations have no weight at small wavevectors "
+                "(e.g. antiferromagnetic order); the second-moment correlation length is undefined"
+            )
+        return math.inf
     return math.sqrt(max(s0 / s1 - 1.0, 0.0)) / (2.0 * math.sin(k1 / 2.0))
 
 
