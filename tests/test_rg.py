@@ -242,6 +242,19 @@ def test_too_small_lattice_message_says_what_to_do():
     assert rg.effective_temperature(np.ones((0, 8, 8), np.int8), correlation=1.0) == 0.0
 
 
+def test_jackknife_matches_the_direct_definition():
+    x = ising.sample(12, 0.35, 403, seed=4)  # 403 = 8·50 + 3: the remainder stays in every jackknife sample
+    xi, err = rg.second_moment_correlation_length_jackknife(x, blocks=8)
+    assert xi == pytest.approx(rg.second_moment_correlation_length(x), rel=1e-12)
+    jack = [rg.second_moment_correlation_length(np.delete(x, np.s_[i * 50:(i + 1) * 50], axis=0)) for i in range(8)]
+    assert err == pytest.approx(math.sqrt(7 / 8 * np.sum((np.array(jack) - np.mean(jack)) ** 2)), rel=1e-9)
+    assert 0 < err < xi
+    with pytest.raises(ValueError, match=r"\bblocks\b"):
+        rg.second_moment_correlation_length_jackknife(x[:3], blocks=8)
+    with pytest.raises(ValueError, match=r"\bspins\b"):
+        rg.second_moment_correlation_length_jackknife(x[0])
+
+
 def test_second_moment_length_of_aligned_configurations_is_infinite():
     assert rg.second_moment_correlation_length(np.ones((3, 8, 8), np.int8)) == math.inf
 
