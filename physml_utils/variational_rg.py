@@ -16,9 +16,17 @@ exactly iff p_λ = P and Z_λ = Z. The free-energy change is
 
     ΔF = F^h − F^v = ln Z − ln Z_λ = −ln ⟨Tr_h e^{T_λ}⟩_P ,   KL(P‖p_λ) = ln⟨Tr_h e^{T_λ}⟩_P − ⟨ln Tr_h e^{T_λ}⟩_P ,
 
-so ΔF = 0 fixes only the P-average of the trace: it does not imply the trace condition (the paper's
-"ΔF = 0 ⟺ trace condition" holds in one direction only). :func:`exact_mapping` computes every term by
-enumerating the visible layer, :func:`rg_hamiltonian` computes H^RG from its definition as a table over (v, h).
+so ΔF = 0 fixes only the P-average of the trace: it does not imply the trace condition (the paper's eq. (8),
+"ΔF = 0 ⟺ trace condition", holds in one direction only; Schwab & Mehta 2016, arXiv:1609.03541, call the "⟺" a
+typo). :func:`exact_mapping` computes every term by enumerating the visible layer, :func:`rg_hamiltonian`
+computes H^RG from its definition as a table over (v, h). Note that T_λ = −E_λ + H contains the data
+Hamiltonian H, which a learner does not know, and that e^{T_λ} is not a probability (its trace over h is the
+ratio above, not 1).
+
+:func:`encoder_coarse_graining` takes the other natural kernel, e^{T_λ(v,h)} = p_λ(h|v), the RBM's own encoder:
+it satisfies the trace condition for every λ (and so preserves Z), and its coarse distribution is the data's
+aggregate posterior q_λ(h) = Σ_v P(v) p_λ(h|v), which equals the RBM's hidden marginal p_λ(h) when
+KL(P‖p_λ) = 0; by the data-processing inequality KL(q_λ‖p_λ(h)) <= KL(P‖p_λ) always.
 
 :func:`decimation_rbm` writes the exact decimation of the 1D Ising chain as an RBM layer (kept spins hidden,
 removed spins visible), :func:`fit_stack` trains RBMs layer by layer as in the paper's 2D experiment,
@@ -39,7 +47,7 @@ from . import info
 from ._validate import as_generator, check_int, check_real, check_real_array
 from .encoding import spins_to_bits
 from .enumeration import MAX_SPINS, spin_states
-from .rbm import RBM
+from .rbm import MAX_EXACT_UNITS, RBM
 
 __all__ = [
     "spin_rbm",
@@ -47,6 +55,8 @@ __all__ = [
     "ExactMapping",
     "exact_mapping",
     "rg_hamiltonian",
+    "EncoderCoarseGraining",
+    "encoder_coarse_graining",
     "fit_stack",
     "receptive_fields",
     "locality",
@@ -61,7 +71,8 @@ _CHUNK = 1 << 12  # visible states per block of the (v, h) table
 def _check_rbm(rbm, name: str = "rbm") -> RBM:
     if not isinstance(rbm, RBM):
         raise TypeError(f"{name} must be a physml_utils.rbm.RBM, got {type(rbm).__name__}")
-    rbm._check_fitted()
+    if not hasattr(rbm, "components_"):
+        raise ValueError(f"{name} is not fitted yet: call fit, partial_fit or RBM.from_params first")
     return rbm
 
 
@@ -160,6 +171,16 @@ def _check_hamiltonian(hamiltonian, n_visible: int) -> np.ndarray:
 def _check_enumerable(rbm: RBM) -> None:
     if rbm.n_features_in_ > MAX_SPINS:
         raise ValueError(f"rbm has {rbm.n_features_in_} visible units; enumerating them allows at most {MAX_SPINS}")
+    if rbm.n_components > MAX_EXACT_UNITS:
+        raise ValueError(
+            f"rbm has {rbm.n_components} hidden units; enumerating the hidden states allows at most {MAX_EXACT_UNITS}"
+        )
+
+
+def _check_table(rbm: RBM) -> None:
+    n_v, n_h = rbm.n_features_in_, rbm.n_components
+    if 2 ** (n_v + n_h) > MAX_TABLE:
+        raise ValueError(f"rbm: the (v, h) table has 2^{n_v + n_h} entries, more than {MAX_TABLE} = 2^24")
 
 
 class ExactMapping(NamedTuple):
@@ -236,9 +257,8 @@ def rg_hamiltonian(rbm: RBM, hamiltonian) -> np.ndarray:
     """
     rbm = _check_rbm(rbm)
     _check_enumerable(rbm)
+    _check_table(rbm)
     n_v, n_h = rbm.n_features_in_, rbm.n_components
-    if 2 ** (n_v + n_h) > MAX_TABLE:
-        raise ValueError(f"rbm: the (v, h) table has 2^{n_v + n_h} entries, more than {MAX_TABLE} = 2^24")
     H = _check_hamiltonian(hamiltonian, n_v)
     machine = _float64(rbm)
     v_all, h_all = _states(n_v), _states(n_h)
@@ -251,6 +271,85 @@ def rg_hamiltonian(rbm: RBM, hamiltonian) -> np.ndarray:
         T = -machine.energy(pairs_v, pairs_h) + H_v  # the variational RG operator T_λ(v, h)
         partial.append(logsumexp((T - H_v).reshape(v.shape[0], h_all.shape[0]), axis=0))
     return -logsumexp(np.array(partial), axis=0)
+
+
+class EncoderCoarseGraining(NamedTuple):
+    """The variational RG with the RBM's encoder as kernel, e^{T(v,h)} = p_λ(h|v) (see :func:`encoder_coarse_graining`)."""
+
+    log_trace: np.ndarray  #: ln Σ_h p_λ(h|v) for every visible state v (0 up to rounding: the trace condition)
+    aggregate: np.ndarray  #: q_λ(h) = Σ_v P(v) p_λ(h|v), the coarse distribution e^{−H^RG(h)}/Z
+    hidden_marginal: np.ndarray  #: the RBM's own hidden marginal p_λ(h) = Σ_v p_λ(v) p_λ(h|v)
+    h_rg: np.ndarray  #: H^RG(h) = −ln Σ_v e^{T(v,h) − H(v)} = −ln Z − ln q_λ(h)
+    log_z: float  #: ln Z = ln Σ_v e^{−H(v)} (data)
+    log_z_coarse: float  #: ln Σ_h e^{−H^RG(h)} (= ln Z: the free energy is preserved)
+    kl_hidden: float  #: KL(q_λ ‖ p_λ(h)), nats
+    tv_hidden: float  #: total-variation distance ½ Σ_h |q_λ(h) − p_λ(h)|
+    kl_visible: float  #: KL(P ‖ p_λ(v)) >= kl_hidden (data-processing inequality)
+
+
+def encoder_coarse_graining(rbm: RBM, hamiltonian) -> EncoderCoarseGraining:
+    """Variational RG whose kernel is the RBM's encoder, e^{T_λ(v,h)} = p_λ(h|v), by exact enumeration.
+
+    Mehta & Schwab (2014, arXiv:1410.3831) take T_λ = −E_λ + H (their eq. 18), a kernel that contains the data
+    Hamiltonian H; their eq. (22) shows that when the trace condition holds, e^{T_λ} is the conditional p_λ(h|v).
+    Choosing the conditional from the start, T_λ(v,h) = ln p_λ(h|v) = Σ_j [h_j a_j − ln(1 + e^{a_j})] with
+    a = c + Wv, the trace condition Σ_h e^{T_λ(v,h)} = 1 holds for every v and every λ, trained or not, and so
+    Σ_h e^{−H^RG(h)} = Z: the free energy is preserved. The coarse distribution is then
+
+        e^{−H^RG_λ(h)}/Z = Σ_v P(v) p_λ(h|v) = q_λ(h)      (the data's "aggregate posterior"),
+
+    not the RBM's hidden marginal p_λ(h) = Σ_v p_λ(v) p_λ(h|v). The two are the same channel p_λ(h|v) applied to
+    P and to p_λ(v), so they agree when KL(P‖p_λ) = 0, and by the data-processing inequality
+    KL(q_λ‖p_λ(h)) <= KL(P‖p_λ(v)) for every λ (agreement of the hidden distributions does not imply KL = 0).
+
+    Parameters
+    ----------
+    rbm : a fitted :class:`~physml_utils.rbm.RBM` with at most 22 visible and 20 hidden units and
+        2^(n_visible + n_hidden) <= 2^24 (the (v, h) table is built in blocks).
+    hamiltonian : H(v) (β included) of every visible state, length 2^n_visible, ordered as
+        ``spins_to_bits(spin_states(n_visible))``; P = e^{−H}/Z.
+
+    Returns
+    -------
+    :class:`EncoderCoarseGraining`; hidden states ordered as ``spins_to_bits(spin_states(n_hidden))``.
+
+    >>> rbm = RBM.from_params([[1.0, -0.5]], [0.2], [0.0, 0.3])
+    >>> e = encoder_coarse_graining(rbm, rbm.free_energy(_states(2)))   # data = the model's own marginal
+    >>> float(np.abs(e.log_trace).max()) < 1e-15, bool(np.allclose(e.aggregate, e.hidden_marginal, atol=1e-15))
+    (True, True)
+    """
+    rbm = _check_rbm(rbm)
+    _check_enumerable(rbm)
+    _check_table(rbm)
+    n_v, n_h = rbm.n_features_in_, rbm.n_components
+    H = _check_hamiltonian(hamiltonian, n_v)
+    W, c, _ = rbm._params64()
+    v_all, h_all = _states(n_v), _states(n_h)
+    log_z = float(logsumexp(-H))
+    p = np.exp(-H - log_z)
+    log_trace = np.empty(v_all.shape[0])
+    q = np.zeros(h_all.shape[0])
+    for start in range(0, v_all.shape[0], _CHUNK):
+        a = v_all[start : start + _CHUNK] @ W.T + c  # hidden pre-activations, (chunk, n_h)
+        # p_λ(h|v) for every h of the block, (chunk, 2^n_h); each entry <= 1, so no overflow
+        enc = np.exp(a @ h_all.T - np.logaddexp(0.0, a).sum(axis=1, keepdims=True))
+        log_trace[start : start + _CHUNK] = np.log(enc.sum(axis=1))
+        q += p[start : start + _CHUNK] @ enc
+    log_q = np.log(q)
+    h_rg = -(log_z + log_q)
+    m = exact_mapping(rbm, H)
+    p_h = np.exp(-m.h_rbm - m.log_z_rbm)
+    return EncoderCoarseGraining(
+        log_trace=log_trace,
+        aggregate=q,
+        hidden_marginal=p_h,
+        h_rg=h_rg,
+        log_z=log_z,
+        log_z_coarse=float(logsumexp(-h_rg)),
+        kl_hidden=info.kl_divergence(q / q.sum(), p_h / p_h.sum()),
+        tv_hidden=float(0.5 * np.abs(q - p_h).sum()),
+        kl_visible=m.kl,
+    )
 
 
 def fit_stack(

@@ -46,6 +46,23 @@ def test_zero_free_energy_change_without_trace_condition(g):
     assert g["ms_df0_kl"] > 0.1
 
 
+def test_encoder_kernel_is_exact_for_every_machine(g):
+    # e^T = p(h|v): the trace is 1 and the coarse free energy is the data's, to rounding, for every machine
+    assert g["ms_enc_trace_err"] < 1e-12
+    assert g["ms_enc_logz_err"] < 1e-10
+    # the coarse distribution (aggregate posterior) differs from the hidden marginal, by less than the visible KL
+    for name in ("random", "trained"):
+        assert g[f"ms_enc_tv_{name}"] > 1e-3
+        assert 0 < g[f"ms_enc_klh_{name}"] <= g[f"ms_enc_klv_{name}"]
+    assert g["ms_enc_klv_random"] == pytest.approx(g["ms_random_kl"], rel=1e-12)
+    assert g["ms_enc_klv_trained"] == pytest.approx(g["ms_train_kl"], rel=1e-12)
+    # data = the model's own marginal: the two hidden distributions coincide
+    assert g["ms_enc_tv_own"] < 1e-12 and g["ms_enc_klv_own"] < 1e-10
+    # the converse fails: KL(P||p) > 0 with the same aggregate posterior
+    assert g["ms_enc_converse_klv"] > 1e-5
+    assert g["ms_enc_converse_tv"] < 1e-12
+
+
 def test_decimation_rbm_follows_the_exact_recursion(g):
     assert g["ms_dec_residual"] < 1e-10  # the hidden marginal is exactly nearest-neighbour
     assert g["ms_dec_flow_err"] < 1e-10
@@ -67,6 +84,15 @@ def test_where_the_coupling_sits(g):
     # and exponential lengths differ by a few per cent at this T, and L = 32 is about 4 xi)
     assert abs(g["ms_xi_measured"] - xi) < 3 * g["ms_xi_err"] + 0.05 * xi
     assert g["ms_xi_err"] < 0.6
+    # like with like: Kaufman's exponential length on a 32-periodic strip (exact; -> 7.467 as L -> inf) and the
+    # exponential length measured from row magnetizations of the same samples, within 3 jackknife errors
+    assert g["ms_xi_strip"] == pytest.approx(7.42456, abs=2e-5)
+    assert g["ms_xi_strip"] < g["ms_xi_exact"]
+    assert abs(g["ms_xi_row"] - g["ms_xi_strip"]) < 3 * g["ms_xi_row_err"]
+    assert g["ms_xi_row_err"] < 0.4
+    assert g["ms_xi_ratio"] == pytest.approx(g["ms_xi_measured"] / g["ms_xi_strip"], rel=1e-12)
+    # "at this precision the two definitions agree": the ratio is within 3 relative errors of 1
+    assert abs(g["ms_xi_ratio"] - 1) < 3 * g["ms_xi_ratio_rel_err"]
 
 
 def test_live_stack_locality_and_controls(g):
@@ -93,6 +119,18 @@ def test_full_scale_run(g):
     assert g["ms_full_perm_shown_1"] > 0.75
     assert g["ms_full_perm_undone_1"] < 0.3
     assert g["ms_full_hot_1"] > 0.85
+
+
+def test_exercise_answers(g):
+    # ex 3: K = 0.3 has a shorter second-moment length than K = 0.408 (far beyond the jackknife errors), and the
+    # stack trained on it has fields at the noise value
+    assert g["ms_ex3_xi03"] + 3 * (g["ms_ex3_xi03_err"] + g["ms_ex3_xi408_err"]) < g["ms_ex3_xi408"]
+    assert g["ms_ex3_xi03"] < 2.0
+    assert g["ms_ex3_loc_1"] > 0.85
+    # ex 4: end points with their standard errors (small against the differences discussed)
+    assert 0 < g["ms_ex4_cold_err"] < 0.1 and 0 < g["ms_ex4_hot_err"] < 0.1
+    assert T_C < g["ms_ex4_cold"] < 6 and T_C < g["ms_ex4_hot"] < 6  # both end above T_c ...
+    assert g["ms_ex4_hot"] - g["ms_ex4_cold"] > 5 * (g["ms_ex4_hot_err"] + g["ms_ex4_cold_err"])  # ... not yet met
 
 
 def test_reconstruction_flow_follows_the_training_set(g):

@@ -75,3 +75,26 @@ def test_finite_size_reference_matters(g):
     # Kaufman's 4x4 lattice is more correlated than the infinite one at the same T, so matching the same
     # correlation gives a higher T' than Onsager does, by several statistical errors (~0.03)
     assert g["rg_fs_gap"] > 0.03
+
+
+def test_field_is_the_second_relevant_direction(g):
+    # y_h = d − β/ν = 15/8 exactly (Onsager, Yang); finite-size scaling of <|m|> at T_c on L = 16..64, within
+    # 3 standard errors of the fit plus 0.02 for corrections to scaling
+    assert abs(g["rg_yh"] - 15 / 8) < 3 * g["rg_yh_err"] + 0.02
+    assert g["rg_yh_err"] < 0.05
+    # Z2-symmetric data and a symmetric blocking rule: no field is generated (|z| below 4)
+    assert abs(g["rg_m_blocked_z"]) < 4
+
+
+def test_exercise_answers(g):
+    # ex 2: xi_n 2^n = xi_0 to rounding until K_n underflows (K' ≈ K² for small K)
+    assert g["rg_ex2_xi0"] == pytest.approx(-1 / math.log(math.tanh(3.0)), rel=1e-12)
+    assert g["rg_ex2_dev"] < 1e-13
+    assert g["rg_ex2_underflow"] == g["rg_ex2_last"] + 1 == 18
+    # ex 3: decimation at T_c flows up (hotter) by far more than its errors
+    assert g["rg_ex3_1"] > 2.269185 + 5 * g["rg_ex3_1_err"]
+    assert g["rg_ex3_4"] > g["rg_ex3_1"]
+    # ex 4: b = 3 majority rule: slope near 3^{y_t} = 3, y_t near 1 (±15 %, the projection's bias as for b = 2)
+    assert 2.4 < g["rg_ex4_slope_1"] < 3.6
+    assert 0.85 < g["rg_ex4_yt_2"] < 1.15
+    assert g["rg_ex4_yt_2_err"] < 0.05

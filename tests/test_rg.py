@@ -216,6 +216,14 @@ GOOD = np.ones((4, 4), dtype=np.int8)
         (lambda: rg.nearest_neighbour_correlation([[1, -1], [1, 1]]), TypeError, "spins"),
         (lambda: rg.effective_temperature(GOOD, correlation=1.5), ValueError, "correlation"),
         (lambda: rg.effective_temperature(np.ones((1, 1), np.int8)), ValueError, "spins"),
+        (lambda: rg.effective_temperature(np.ones((5, 1, 1), np.int8)), ValueError, "spins"),
+        (lambda: rg.effective_temperature(np.ones((0, 4, 4), np.int8)), ValueError, "spins"),
+        (lambda: rg.effective_temperature(np.ones(4, np.int8)), ValueError, "spins"),
+        (lambda: rg.correlation_function(np.ones((0, 4, 4), np.int8)), ValueError, "spins"),
+        (lambda: rg.correlation_function(np.ones((3, 1, 1), np.int8)), ValueError, "spins"),
+        (lambda: rg.second_moment_correlation_length(np.ones((0, 4, 4), np.int8)), ValueError, "spins"),
+        (lambda: rg.second_moment_correlation_length(np.ones((1, 1), np.int8)), ValueError, "spins"),
+        (lambda: rg.second_moment_correlation_length(np.array([[1, -1], [-1, 1]], np.int8)), ValueError, "spins"),
         (lambda: rg.correlation_function(np.ones((2, 3, 4), np.int8)), ValueError, "spins"),
         (lambda: rg.plot_blocking(T=0.0), ValueError, "T"),
         (lambda: rg.plot_blocking(L=100, steps=3), ValueError, "L"),
@@ -224,6 +232,31 @@ GOOD = np.ones((4, 4), dtype=np.int8)
 def test_bad_input_names_the_argument(call, exc, name):
     with pytest.raises(exc, match=rf"\b{name}\b"):
         call()
+
+
+def test_too_small_lattice_message_says_what_to_do():
+    one_site = rg.block_spin(rg.block_spin(np.ones((4, 4), np.int8)), seed=0)  # blocked down to 1×1
+    with pytest.raises(ValueError, match=r"L >= 2.*got L = 1.*block fewer times"):
+        rg.effective_temperature(one_site)
+    # with an explicit correlation the configurations only supply L: an empty stack is fine
+    assert rg.effective_temperature(np.ones((0, 8, 8), np.int8), correlation=1.0) == 0.0
+
+
+def test_jackknife_matches_the_direct_definition():
+    x = ising.sample(12, 0.35, 403, seed=4)  # 403 = 8·50 + 3: the remainder stays in every jackknife sample
+    xi, err = rg.second_moment_correlation_length_jackknife(x, blocks=8)
+    assert xi == pytest.approx(rg.second_moment_correlation_length(x), rel=1e-12)
+    jack = [rg.second_moment_correlation_length(np.delete(x, np.s_[i * 50:(i + 1) * 50], axis=0)) for i in range(8)]
+    assert err == pytest.approx(math.sqrt(7 / 8 * np.sum((np.array(jack) - np.mean(jack)) ** 2)), rel=1e-9)
+    assert 0 < err < xi
+    with pytest.raises(ValueError, match=r"\bblocks\b"):
+        rg.second_moment_correlation_length_jackknife(x[:3], blocks=8)
+    with pytest.raises(ValueError, match=r"\bspins\b"):
+        rg.second_moment_correlation_length_jackknife(x[0])
+
+
+def test_second_moment_length_of_aligned_configurations_is_infinite():
+    assert rg.second_moment_correlation_length(np.ones((3, 8, 8), np.int8)) == math.inf
 
 
 def test_plot_blocking_draws_each_level():

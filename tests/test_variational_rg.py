@@ -153,6 +153,77 @@ def test_zero_free_energy_change_does_not_imply_the_trace_condition(mapping):
     assert m.kl > 0.01
 
 
+# ------------------------------------------------------------------------------------------ the encoder as kernel
+
+
+def brute_force_encoder(rbm, H):
+    """q(h) = Σ_v P(v) p(h|v), the trace Σ_h p(h|v) and H^RG from its definition, by explicit loops over (v, h)."""
+    n_v, n_h = rbm.n_features_in_, rbm.n_components
+    v_all = spins_to_bits(spin_states(n_v), dtype=float)
+    h_all = spins_to_bits(spin_states(n_h), dtype=float)
+    W, c, _ = rbm._params64()
+    log_z = np.logaddexp.reduce(-H)
+    q, trace = np.zeros(len(h_all)), np.zeros(len(v_all))
+    h_rg_terms = np.zeros((len(v_all), len(h_all)))
+    for i, v in enumerate(v_all):
+        prob_on = 1 / (1 + np.exp(-(W @ v + c)))
+        for j, h in enumerate(h_all):
+            enc = np.prod(np.where(h == 1, prob_on, 1 - prob_on))  # p(h|v), factorised over hidden units
+            trace[i] += enc
+            q[j] += math.exp(-H[i] - log_z) * enc
+            h_rg_terms[i, j] = math.log(enc) - H[i]  # T(v, h) − H(v) with e^T = p(h|v)
+    return q, trace, -np.logaddexp.reduce(h_rg_terms, axis=0), log_z
+
+
+def test_encoder_kernel_satisfies_the_trace_condition_for_every_rbm():
+    rbm = random_rbm(6, 3, seed=4, scale=1.0)
+    H = np.random.default_rng(5).normal(size=2**6)  # any data Hamiltonian
+    e = vrg.encoder_coarse_graining(rbm, H)
+    q, trace, h_rg, log_z = brute_force_encoder(rbm, H)
+    np.testing.assert_allclose(np.exp(e.log_trace), trace, rtol=1e-13)
+    assert np.abs(e.log_trace).max() < 1e-14  # Σ_h p(h|v) = 1: the trace condition, for a random machine
+    np.testing.assert_allclose(e.aggregate, q, rtol=1e-12)
+    np.testing.assert_allclose(e.h_rg, h_rg, rtol=1e-12, atol=1e-12)
+    assert e.log_z == pytest.approx(log_z, rel=1e-14)
+    assert e.log_z_coarse == pytest.approx(log_z, abs=1e-12)  # the free energy is preserved
+    # the RBM's own hidden marginal, from the joint by brute force
+    v_all = spins_to_bits(spin_states(6), dtype=float)
+    h_all = spins_to_bits(spin_states(3), dtype=float)
+    joint = np.exp([[-rbm.energy(v[None], h[None])[0] for h in h_all] for v in v_all])
+    np.testing.assert_allclose(e.hidden_marginal, joint.sum(axis=0) / joint.sum(), rtol=1e-12)
+    # the two hidden distributions differ, by no more than the visible KL (data-processing inequality)
+    assert e.tv_hidden == pytest.approx(0.5 * np.abs(q - joint.sum(axis=0) / joint.sum()).sum(), rel=1e-10)
+    assert 0.001 < e.kl_hidden <= e.kl_visible
+    assert e.kl_visible == pytest.approx(vrg.exact_mapping(rbm, H).kl, rel=1e-14)
+
+
+def test_encoder_coarse_distribution_is_the_hidden_marginal_when_the_data_are_the_model():
+    rbm = random_rbm(8, 4, seed=6, scale=1.0)
+    own = rbm.free_energy(spins_to_bits(spin_states(8), dtype=float))  # P = p_λ
+    e = vrg.encoder_coarse_graining(rbm, own)
+    assert e.kl_visible < 1e-12
+    np.testing.assert_allclose(e.aggregate, e.hidden_marginal, rtol=1e-12, atol=1e-15)
+    assert e.tv_hidden < 1e-13 and e.kl_hidden < 1e-13
+
+
+def test_equal_hidden_distributions_do_not_imply_kl_zero():
+    """q(h) = p_λ(h) is weaker than P = p_λ: add to p_λ(v) a direction the encoder maps to zero."""
+    rbm = random_rbm(6, 2, seed=7, scale=1.0)
+    v_all = spins_to_bits(spin_states(6), dtype=float)
+    p_model = np.exp(-rbm.free_energy(v_all) - rbm.log_partition())
+    W, c, _ = rbm._params64()
+    h_all = spins_to_bits(spin_states(2), dtype=float)
+    on = 1 / (1 + np.exp(-(v_all @ W.T + c)))
+    A = np.prod(np.where(h_all[:, None, :] == 1, on[None], 1 - on[None]), axis=2)  # A[h, v] = p(h|v)
+    r = p_model * np.random.default_rng(8).normal(size=len(v_all))  # a relative perturbation
+    delta = r - A.T @ np.linalg.solve(A @ A.T, A @ r)  # A δ = 0, hence Σ_v δ = 0 (columns of A sum to 1)
+    neg = delta < 0
+    P = p_model + 0.9 * (p_model[neg] / -delta[neg]).min() * delta  # the largest step that keeps P > 0
+    e = vrg.encoder_coarse_graining(rbm, -np.log(P))
+    assert e.kl_visible > 1e-4  # P differs from p_λ (about 7e-4 nats) ...
+    assert e.kl_hidden < 1e-13 and e.tv_hidden < 1e-13  # ... yet the hidden distributions agree to rounding
+
+
 # ------------------------------------------------------------------------------------------ stacks and fields
 
 
@@ -230,6 +301,15 @@ H4 = np.zeros(16)
         (lambda: vrg.exact_mapping(GOOD, np.zeros(8)), ValueError, "hamiltonian"),
         (lambda: vrg.exact_mapping(GOOD, np.full(16, np.nan)), ValueError, "hamiltonian"),
         (lambda: vrg.exact_mapping(random_rbm(23, 1, 0), np.zeros(4)), ValueError, "rbm"),
+        (lambda: vrg.exact_mapping(random_rbm(2, 21, 0), np.zeros(4)), ValueError, "rbm"),
+        (lambda: vrg.exact_mapping(RBM(2), np.zeros(4)), ValueError, "rbm"),
+        (lambda: vrg.rg_hamiltonian(RBM(2), np.zeros(4)), ValueError, "rbm"),
+        (lambda: vrg.receptive_fields([RBM(2)]), ValueError, "stack"),
+        (lambda: vrg.encoder_coarse_graining(GOOD, np.zeros(8)), ValueError, "hamiltonian"),
+        (lambda: vrg.encoder_coarse_graining(GOOD, np.full(16, np.inf)), ValueError, "hamiltonian"),
+        (lambda: vrg.encoder_coarse_graining(RBM(2), H4), ValueError, "rbm"),
+        (lambda: vrg.encoder_coarse_graining("rbm", H4), TypeError, "rbm"),
+        (lambda: vrg.encoder_coarse_graining(random_rbm(16, 9, 0), np.zeros(2**16)), ValueError, "rbm"),
         (lambda: vrg.rg_hamiltonian(random_rbm(20, 6, 0), np.zeros(2**20)), ValueError, "rbm"),
         (lambda: vrg.fit_stack(np.zeros((4, 4)), ()), TypeError, "n_hidden"),
         (lambda: vrg.fit_stack(np.zeros((4, 4)), (0,)), ValueError, "n_hidden"),
