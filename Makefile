@@ -13,7 +13,7 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q -c constraints.txt -e '.[book,test,bench]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[book,test,bench,binder]'
 	touch $(STAMP)
 
 # Student and instructor notebooks; html_extra_path publishes _build/site_extra inside the site (and an existing build is refreshed).
