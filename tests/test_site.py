@@ -150,3 +150,122 @@ def test_notebook_downloads_resolve(site, browser):
         assert r.status == 200, href
         assert r.json()["nbformat"] == 4
     ctx.close()
+
+
+# -- accessibility, launch buttons, links (issue: the book as a published artefact) ---------------------------
+
+def _toc_pages() -> list[str]:
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [c["file"] for c in part["chapters"]]
+    return pages
+
+
+def test_no_serious_accessibility_violations(site, browser):
+    """axe-core (bundled in axe-playwright-python, injected from disk) finds no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    html, base = site
+    axe = Axe()
+    problems: list[str] = []
+    summary: dict[str, int] = {}
+    for rel in _pages(html):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/{rel}", wait_until="networkidle")
+        if page.locator(".math").count():
+            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
+            page.evaluate("() => MathJax.startup.promise")
+        result = axe.run(page)
+        for v in result.response["violations"]:
+            summary[f"{v['impact']}:{v['id']}"] = summary.get(f"{v['impact']}:{v['id']}", 0) + len(v["nodes"])
+            if v["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in v["nodes"][:3]]
+                problems.append(f"{rel}: {v['impact']} {v['id']} ({len(v['nodes'])} nodes, e.g. {targets})")
+        page.close()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS.parent / "axe-summary.txt").write_text("\n".join(f"{k} {n}" for k, n in sorted(summary.items())) + "\n")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_figure_has_alt_text_from_its_caption(site, browser):
+    html, base = site
+    missing: list[str] = []
+    for rel in _pages(html):
+        page = browser.new_page()
+        page.goto(f"{base}/{rel}", wait_until="domcontentloaded")
+        bad = page.evaluate("""() => [...document.querySelectorAll('main figure img')].filter(img => {
+            const cap = img.closest('figure').querySelector('figcaption');
+            const alt = (img.getAttribute('alt') || '').trim();
+            return !alt || (cap && !cap.innerText.replace(/\\s+/g, ' ').includes(alt.slice(0, 30)));
+          }).map(img => img.src)""")
+        missing += [f"{rel}: {src}" for src in bad]
+        page.close()
+    assert not missing, "\n".join(missing)
+
+
+def test_launch_button_opens_the_chapter_source_in_jupyterlab(site, browser):
+    import yaml
+
+    html, base = site
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    owner, repo = config["repository"]["url"].rstrip("/").split("/")[-2:]
+    branch = config["repository"]["branch"]
+    for rel in _toc_pages():
+        if not (ROOT / f"{rel}.md").read_text().startswith("---\njupytext:"):
+            continue  # plain pages have no launch button
+        page = browser.new_page()
+        page.goto(f"{base}/{rel}.html", wait_until="domcontentloaded")
+        hrefs = page.evaluate("() => [...document.querySelectorAll('a[href*=\"mybinder.org\"]')].map(a => a.href)")
+        page.close()
+        assert hrefs, f"{rel}: no Binder launch button"
+        assert hrefs[0] == f"https://mybinder.org/v2/gh/{owner}/{repo}/{branch}?urlpath=lab/tree/{rel}.md", hrefs[0]
+
+
+def test_every_internal_link_and_anchor_resolves(site, browser):
+    """Crawl the site from the index: every same-site link loads (HTTP 200) and every #fragment exists there."""
+    from urllib.parse import urldefrag, urljoin
+
+    html, base = site
+    ctx = browser.new_context()
+    seen_pages: dict[str, set[str]] = {}
+    todo = [f"{base}/index.html"]
+    broken: list[str] = []
+    checked_files: set[str] = set()
+    links: list[tuple[str, str]] = []
+    while todo:
+        url = todo.pop()
+        if url in seen_pages:
+            continue
+        page = ctx.new_page()
+        response = page.goto(url, wait_until="domcontentloaded")
+        if response is None or response.status != 200:
+            broken.append(f"{url}: HTTP {response.status if response else 'none'}")
+            page.close()
+            seen_pages[url] = set()
+            continue
+        seen_pages[url] = set(page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)"))
+        seen_pages[url] |= set(page.evaluate("() => [...document.querySelectorAll('a[name]')].map(e => e.name)"))
+        hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        page.close()
+        for href in hrefs:
+            if not href.startswith(base):
+                continue
+            target, fragment = urldefrag(href)
+            links.append((url, href))
+            if target.endswith(".html") or target.endswith("/"):
+                todo.append(target if target.endswith(".html") else urljoin(target, "index.html"))
+            elif target not in checked_files:
+                checked_files.add(target)
+                r = ctx.request.head(target) if not target.endswith(".ipynb") else ctx.request.get(target)
+                if r.status != 200:
+                    broken.append(f"{url} -> {target}: HTTP {r.status}")
+    for source, href in links:
+        target, fragment = urldefrag(href)
+        if fragment and target.endswith(".html") and target in seen_pages and fragment not in seen_pages[target]:
+            broken.append(f"{source} -> {href}: no element with id {fragment!r}")
+    ctx.close()
+    assert len(seen_pages) >= len(_toc_pages())
+    assert not broken, "\n".join(sorted(set(broken)))
