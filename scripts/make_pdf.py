@@ -133,7 +133,7 @@ def merge(parts: list[Path], target: Path) -> Path:
         start = len(writer.pages)
         writer.append(reader)
         title = reader.pages[0].extract_text().strip().splitlines()[0] if reader.pages else part.stem
-        writer.add_outline_item(title[:80], start)
+        writer.add_outline_item(title=title[:80], page_number=start)
     with target.open("wb") as f:
         writer.write(f)
     return target

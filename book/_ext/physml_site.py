@@ -5,6 +5,9 @@
   myst-nb leaves without alt text). Images outside figures get ``alt`` from the cell's ``mystnb.image.alt`` or,
   failing that, are marked decorative only if they carry no information (none in this book: a test requires
   every code-cell image to sit in a captioned figure).
+- Citation lists: docutils marks them ``role="list"`` with children of the deprecated role ``doc-biblioentry``,
+  which is not a list item (axe-core: a list with no list items, critical). The roles are dropped; the
+  citations stay plain, labelled blocks.
 - The download menu of each page links the PDF of that page and of the whole book, printed from this site by
   ``scripts/make_pdf.py`` (``make book`` runs it), in place of the theme's "print this page" button.
 """
@@ -27,6 +30,13 @@ def _alt_from_captions(app, doctree, docname):
         for image in figure.findall(nodes.image):
             if not image.get("alt"):
                 image["alt"] = text
+
+
+def _citation_roles(app, pagename, templatename, context, doctree):
+    body = context.get("body")
+    if body and "citation-list" in body:
+        body = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+        context["body"] = body.replace(' role="doc-biblioentry"', "")
 
 
 def _pdf_buttons(app, pagename, templatename, context, doctree):
@@ -58,6 +68,7 @@ def _pdf_buttons(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.connect("doctree-resolved", _alt_from_captions)
+    app.connect("html-page-context", _citation_roles)
     # After sphinx-book-theme builds the header buttons (priority 501).
     app.connect("html-page-context", _pdf_buttons, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
