@@ -1,19 +1,20 @@
 # physml: two commands on a fresh machine with Python 3.11 and pip (see README.md).
 #   make book   build the HTML book, every chapter executed, into _build/html
 #   make test   run the whole test suite (unit tests, book build, browser test)
+#   make pdf    print the built book to PDF (_build/pdf/, one per chapter and the whole book); make book runs it
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.physml-installed
 JB_FLAGS := --all -W -n --keep-going
 
-.PHONY: install book notebooks test bench clean
+.PHONY: install book notebooks pdf test bench clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q -c constraints.txt -e '.[book,test,bench]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[book,test,bench,binder]'
 	touch $(STAMP)
 
 # Student and instructor notebooks; html_extra_path publishes _build/site_extra inside the site (and an existing build is refreshed).
@@ -22,7 +23,13 @@ notebooks: $(STAMP)
 
 book: notebooks
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
+	$(PY) scripts/make_pdf.py
 	@echo "Open $(CURDIR)/_build/html/index.html in a browser."
+
+# PDFs printed by Chromium from the built pages (also copied into _build/html/pdf/ for the download menus).
+pdf: $(STAMP)
+	test -f _build/html/index.html || $(MAKE) book
+	$(PY) scripts/make_pdf.py
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -4,6 +4,14 @@ Every chapter calls :func:`use_style` once at the top, draws spin configurations
 and lays out parameter scans with :func:`small_multiples`, so figures look alike across chapters and a
 reader learns the conventions once: **up spins (+1) are dark, down spins (−1) are light**, exact results are
 solid black lines, Monte Carlo estimates are markers with error bars, learned models are coloured lines.
+
+Colour choices, for readers with colour-vision deficiencies and for print: spins use :data:`SPIN_CMAP` (two
+levels far apart in lightness, so they survive greyscale); continuous quantities use viridis (or cividis), whose
+lightness increases monotonically, so they read in greyscale and under every common colour-vision deficiency;
+signed quantities centred on zero (RBM weights, receptive fields) use the diverging RdBu map, distinguishable
+by colour-blind readers (red against blue, no red–green contrast) but, like every symmetric diverging map, not
+by sign in greyscale, where magnitude still reads; series use the Okabe–Ito palette together with distinct
+markers or line styles. ``tests/test_plotting.py`` checks that no other colour map is used.
 """
 
 from __future__ import annotations

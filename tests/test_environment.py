@@ -16,22 +16,33 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
-def test_environment_covers_runtime_dependencies():
+def _pins() -> dict[str, str]:
+    return dict(
+        line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+def test_binder_installs_the_pinned_package_and_nothing_unpinned():
+    """Binder's environment is Python 3.11 plus one pip line: the package with its binder extra, under the pins."""
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)}
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    runtime = {_name(r) for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
-    assert runtime <= conda, f"missing from environment.yml: {sorted(runtime - conda)}"
-    assert "python=3.11" in env["dependencies"], "Binder reads python=X.Y exactly"
-    assert "jupytext" in conda, "jupytext opens the MyST chapters as notebooks in Binder"
-    assert "-e ." in pip, "the local package must be installed"
+    assert conda == ["python=3.11", "pip"], "Binder reads python=X.Y exactly; every other package comes pinned via pip"
+    assert pip == ["-c constraints.txt", "-e .[binder]"]
+
+
+def test_every_binder_requirement_is_pinned():
+    """What Binder installs by name (runtime dependencies and the binder extra) has an exact pin."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    names = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["binder"]}
+    pins = _pins()
+    assert {"jupyterlab", "jupyterlab-myst", "jupytext", "ipykernel"} <= names
+    assert names <= set(pins), f"not pinned in constraints.txt: {sorted(names - set(pins))}"
 
 
 def test_constraints_pin_the_jupyter_book_1_stack():
-    pins = dict(
-        line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
-        if line and not line.startswith("#")
-    )
+    pins = _pins()
     assert pins["jupyter-book"] == "1.0.4.post1"
     for package, pinned in pins.items():
         assert version(package) == pinned, f"{package}: installed {version(package)}, pinned {pinned}"

@@ -55,3 +55,19 @@ def test_ising_energy_levels_entropy_limits():
     ax = plotting.ising_energy_levels(0.05, L=3)
     assert "1.00 bits" in ax.get_title()  # zero temperature: the two ground states
     plt.close("all")
+
+
+def test_only_the_documented_colour_maps_are_used():
+    """Colour maps are chosen for colour-blind readers and print (see the plotting module's docstring)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    allowed = {"viridis", "cividis", "RdBu", "RdBu_r", "SPIN_CMAP"}
+    used: set[str] = set()
+    for path in [*(root / "physml_utils").rglob("*.py"), *(root / "book").glob("*.md")]:
+        text = path.read_text()
+        used |= set(re.findall(r"cmap\s*=\s*[\"']?([A-Za-z_]+)", text))
+        used |= set(re.findall(r"\"image\.cmap\":\s*\"([A-Za-z_]+)\"", text))
+    assert used, "no colour map found: the scan is broken"
+    assert used <= allowed, f"colour maps outside the documented set: {sorted(used - allowed)}"

@@ -76,12 +76,27 @@ def browser():
         b.close()
 
 
-def test_every_page_is_clean(site, browser):
+_ALT_JS = """() => [...document.querySelectorAll('main figure img')].filter(img => {
+    const cap = img.closest('figure').querySelector('figcaption');
+    const alt = (img.getAttribute('alt') || '').trim();
+    return !alt || (cap && !cap.innerText.replace(/\\s+/g, ' ').includes(alt.slice(0, 30)));
+  }).map(img => img.src)"""
+
+
+@pytest.fixture(scope="module")
+def visits(site, browser) -> dict[str, list[str]]:
+    """Load every page once (MathJax typeset), and collect what each check finds: the page checks, axe-core's
+    serious or critical violations, and figures without alt text. Writes ``_build/axe-summary.txt``."""
+    from axe_playwright_python.sync_playwright import Axe
+
     html, base = site
+    axe = Axe()
+    found: dict[str, list[str]] = {"page": [], "axe": [], "alt": []}
+    summary: dict[str, int] = {}
     SHOTS.mkdir(parents=True, exist_ok=True)
     for old in SHOTS.glob("*.png"):
         old.unlink()
-    problems: list[str] = []
+    problems = found["page"]
     pages = _pages(html)
     assert len(pages) >= 4
     for rel in pages:
@@ -122,6 +137,14 @@ def test_every_page_is_clean(site, browser):
             body = page.locator(".solution").nth(i).locator("section")
             if body.count() and body.first.is_visible():
                 problems.append(f"{rel}: solution {i + 1} is open by default")
+        # preload=False: axe would otherwise refetch every stylesheet's @imports itself (resolving them against the
+        # site root, which 404s); the one rule that needs them (css-orientation-lock) does not apply to this book.
+        for v in axe.run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]:
+            summary[f"{v['impact']}:{v['id']}"] = summary.get(f"{v['impact']}:{v['id']}", 0) + len(v["nodes"])
+            if v["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in v["nodes"][:3]]
+                found["axe"].append(f"{rel}: {v['impact']} {v['id']} ({len(v['nodes'])} nodes, e.g. {targets})")
+        found["alt"] += [f"{rel}: {src}" for src in page.evaluate(_ALT_JS)]
         page.screenshot(path=str(SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")), full_page=True)
         if errors:
             problems.append(f"{rel}: console errors: {errors}")
@@ -130,7 +153,23 @@ def test_every_page_is_clean(site, browser):
         if failed:
             problems.append(f"{rel}: failed requests: {failed}")
         page.close()
-    assert not problems, "\n".join(problems)
+    (SHOTS.parent / "axe-summary.txt").write_text(
+        "".join(f"{k} {n}\n" for k, n in sorted(summary.items())) or "no violations\n")
+    return found
+
+
+def test_every_page_is_clean(visits):
+    assert not visits["page"], "\n".join(visits["page"])
+
+
+def test_no_serious_accessibility_violations(visits):
+    """axe-core (bundled in axe-playwright-python, injected from disk) finds no serious or critical violation;
+    the count of every violation by impact is in ``_build/axe-summary.txt``."""
+    assert not visits["axe"], "\n".join(visits["axe"])
+
+
+def test_every_figure_has_alt_text_from_its_caption(visits):
+    assert not visits["alt"], "\n".join(visits["alt"])
 
 
 def test_notebook_downloads_resolve(site, browser):
@@ -150,3 +189,89 @@ def test_notebook_downloads_resolve(site, browser):
         assert r.status == 200, href
         assert r.json()["nbformat"] == 4
     ctx.close()
+
+
+# -- accessibility, launch buttons, links (issue: the book as a published artefact) ---------------------------
+
+def _toc_pages() -> list[str]:
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [c["file"] for c in part["chapters"]]
+    return pages
+
+
+def test_launch_button_opens_the_chapter_source_in_jupyterlab(site, browser):
+    import yaml
+
+    html, base = site
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    owner, repo = config["repository"]["url"].rstrip("/").split("/")[-2:]
+    branch = config["repository"]["branch"]
+    for rel in _toc_pages():
+        if not (ROOT / f"{rel}.md").read_text().startswith("---\njupytext:"):
+            continue  # plain pages have no launch button
+        page = browser.new_page()
+        page.goto(f"{base}/{rel}.html", wait_until="domcontentloaded")
+        hrefs = page.evaluate("() => [...document.querySelectorAll('a[href*=\"mybinder.org\"]')].map(a => a.href)")
+        page.close()
+        assert hrefs, f"{rel}: no Binder launch button"
+        assert hrefs[0] == f"https://mybinder.org/v2/gh/{owner}/{repo}/{branch}?urlpath=lab/tree/{rel}.md", hrefs[0]
+
+
+_IDS_JS = """() => [...document.querySelectorAll('[id]')].map(e => e.id)
+    .concat([...document.querySelectorAll('a[name]')].map(e => e.name))"""
+
+
+def test_every_internal_link_and_anchor_resolves(site, browser):
+    """Crawl the site from the index: every same-site link loads (HTTP 200) and every #fragment exists there."""
+    from urllib.parse import urldefrag, urljoin
+
+    html, base = site
+    ctx = browser.new_context()
+    seen_pages: dict[str, set[str]] = {}
+    # The site root only redirects (meta refresh) to the book's first page: start from its target.
+    import re
+
+    root = (html / "index.html").read_text()
+    redirect = re.search(r'http-equiv="refresh"[^>]*url=([^"]+)"', root, re.I)
+    todo = [f"{base}/{redirect.group(1)}" if redirect else f"{base}/index.html"]
+    assert (html / (redirect.group(1) if redirect else "index.html")).exists()
+    broken: list[str] = []
+    checked_files: set[str] = set()
+    links: list[tuple[str, str]] = []
+    while todo:
+        url = todo.pop()
+        if url in seen_pages:
+            continue
+        page = ctx.new_page()
+        response = page.goto(url, wait_until="domcontentloaded")
+        if response is None or response.status != 200:
+            broken.append(f"{url}: HTTP {response.status if response else 'none'}")
+            page.close()
+            seen_pages[url] = set()
+            continue
+        seen_pages[url] = set(page.evaluate(_IDS_JS))
+        hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        page.close()
+        for href in hrefs:
+            if not href.startswith(base):
+                continue
+            target, fragment = urldefrag(href)
+            links.append((url, href))
+            if target.endswith(".html") or target.endswith("/"):
+                todo.append(target if target.endswith(".html") else urljoin(target, "index.html"))
+            elif target not in checked_files:
+                checked_files.add(target)
+                r = ctx.request.head(target) if not target.endswith(".ipynb") else ctx.request.get(target)
+                if r.status != 200:
+                    broken.append(f"{url} -> {target}: HTTP {r.status}")
+    for source, href in links:
+        target, fragment = urldefrag(href)
+        if fragment and target.endswith(".html") and target in seen_pages and fragment not in seen_pages[target]:
+            broken.append(f"{source} -> {href}: no element with id {fragment!r}")
+    ctx.close()
+    assert len(seen_pages) >= len(_toc_pages())
+    assert not broken, "\n".join(sorted(set(broken)))

@@ -1,0 +1,167 @@
+"""Print the built book to PDF: one file per page of the table of contents and one for the whole book.
+
+Usage: ``python scripts/make_pdf.py [--site _build/html] [--out _build/pdf]``
+
+Serves the built HTML on 127.0.0.1, opens every page of ``_toc.yml`` in Debian's Chromium (Playwright), waits for
+MathJax to typeset, expands every exercise solution, and prints with Chromium's own PDF engine (``page.pdf``):
+A4, page numbers in the footer, the chapter's title and its published URL in the header. The whole-book PDF
+concatenates the chapters in table-of-contents order with one bookmark per chapter (pypdf). The PDFs are also
+copied into ``<site>/pdf/`` so the download menu of each chapter and the instructors page can link them.
+Nothing is fetched from the network: the pages are served from the local build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import html as htmllib
+import http.server
+import os
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+import yaml
+from pypdf import PdfReader, PdfWriter
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("PHYSML_CHROMIUM", "/usr/bin/chromium")
+BOOK_PDF = "physml.pdf"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
+# Open what a printed copy must show: exercise solutions (sphinx-exercise dropdowns, toggled by
+# sphinx-togglebutton) and any <details>. Hidden plotting code stays folded: it is boilerplate on paper.
+_EXPAND_JS = """() => {
+  document.querySelectorAll('.solution.dropdown, .solution .toggle-hidden, .toggle-hidden').forEach(e => {
+    e.classList.remove('toggle-hidden'); e.classList.add('toggle-shown');
+  });
+  document.querySelectorAll('button.toggle-button').forEach(b => b.remove());
+  document.querySelectorAll('details.dropdown, details.solution, .solution details').forEach(d => d.open = true);
+}"""
+
+_PRINT_CSS = """
+@page { size: A4; margin: 18mm 14mm 16mm 14mm; }
+img, svg, figure, .cell_output, mjx-container { max-width: 100% !important; }
+img { height: auto !important; }
+mjx-container[display="true"] { overflow: visible !important; }
+.bd-sidebar-primary, .bd-sidebar-secondary, .bd-header, .bd-header-article, .prev-next-area, .bd-footer,
+.bd-footer-content, .header-article-items, #pst-back-to-top { display: none !important; }
+.bd-main .bd-content .bd-article-container { max-width: 100% !important; }
+pre { white-space: pre-wrap !important; word-break: break-word; }
+"""
+
+
+def toc_pages() -> list[str]:
+    """Pages of the book in reading order, as paths without suffix (``book/index``, ``book/rbm``, ...)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [c["file"] for c in part["chapters"]]
+    return pages
+
+
+def published_base() -> str:
+    """The URL GitHub Pages serves the book at, from ``repository.url`` in ``_config.yml`` (the one place it is named)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    url = config["repository"]["url"].rstrip("/")
+    owner, repo = url.split("/")[-2:]
+    return f"https://{owner}.github.io/{repo}"
+
+
+def _serve(site: Path):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _header(title: str, url: str) -> str:
+    style = "font-size:7.5px;font-family:sans-serif;color:#444;width:100%;margin:0 14mm;display:flex;justify-content:space-between"
+    return f'<div style="{style}"><span>{htmllib.escape(title)}</span><span>{htmllib.escape(url)}</span></div>'
+
+
+_FOOTER = ('<div style="font-size:7.5px;font-family:sans-serif;color:#444;width:100%;text-align:center">'
+           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+
+
+def print_pages(site: Path, out: Path, pages: list[str] | None = None) -> list[Path]:
+    """Print each page of ``pages`` (default: the table of contents) from the built ``site`` into ``out``."""
+    from playwright.sync_api import sync_playwright
+
+    pages = pages or toc_pages()
+    out.mkdir(parents=True, exist_ok=True)
+    base_url = published_base()
+    server = _serve(site)
+    local = f"http://127.0.0.1:{server.server_address[1]}"
+    written = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for rel in pages:
+                page = browser.new_page(viewport={"width": 1000, "height": 1400})
+                page.goto(f"{local}/{rel}.html", wait_until="networkidle")
+                if page.locator(".math").count():
+                    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                                           timeout=30000)
+                    page.evaluate("() => MathJax.startup.promise")
+                page.evaluate(_EXPAND_JS)
+                page.add_style_tag(content=_PRINT_CSS)
+                page.emulate_media(media="print")
+                title = page.locator("main h1").first.inner_text().strip().rstrip("#").strip()
+                target = out / f"{Path(rel).name}.pdf"
+                page.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
+                         header_template=_header(title, f"{base_url}/{rel}.html"), footer_template=_FOOTER,
+                         margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
+                page.close()
+                written.append(target)
+            browser.close()
+    finally:
+        server.shutdown()
+    return written
+
+
+def merge(parts: list[Path], target: Path) -> Path:
+    """Concatenate chapter PDFs into one, with a bookmark at the first page of each."""
+    writer = PdfWriter()
+    for part in parts:
+        reader = PdfReader(part)
+        start = len(writer.pages)
+        writer.append(reader)
+        title = reader.pages[0].extract_text().strip().splitlines()[0] if reader.pages else part.stem
+        writer.add_outline_item(title=title[:80], page_number=start)
+    with target.open("wb") as f:
+        writer.write(f)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "pdf")
+    args = parser.parse_args(argv)
+    if not (args.site / "index.html").exists():
+        print(f"{args.site} has no built book: run `make book` first", file=sys.stderr)
+        return 2
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            print(f"{CHROMIUM} not found: apt-get install chromium", file=sys.stderr)
+            return 2
+        print(f"{CHROMIUM} not found (apt-get install chromium): no PDFs printed", file=sys.stderr)
+        return 0
+    parts = print_pages(args.site, args.out)
+    merge(parts, args.out / BOOK_PDF)
+    published = args.site / "pdf"
+    published.mkdir(exist_ok=True)
+    for pdf in [*parts, args.out / BOOK_PDF]:
+        shutil.copy2(pdf, published / pdf.name)
+    print(f"{len(parts)} chapter PDFs and {BOOK_PDF} in {args.out} (and {published})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Binder's environment, built without conda: a fresh venv from exactly what environment.yml's pip section reads.
+
+repo2docker installs ``python=3.11`` and then runs pip on the pip section of ``environment.yml`` from the
+repository root. This test does the same in a fresh virtual environment (no conda: the pins all come through
+pip), then executes one chapter and one exported student notebook in it, as a Binder user pressing "Run all"
+would. It catches a Binder environment that drifts from what the book is tested with, or lacks a package a
+chapter imports.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.book
+
+
+@pytest.fixture(scope="module")
+def binder_python(tmp_path_factory) -> Path:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert "python=3.11" in env["dependencies"]
+    assert sys.version_info[:2] == (3, 11), "the test must run on the Python that Binder gets"
+    pip_lines = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    where = tmp_path_factory.mktemp("binder")
+    venv.create(where / "venv", with_pip=True)
+    python = where / "venv" / "bin" / "python"
+    # pip reads the lines as a requirements file in the repository root, as conda/micromamba do.
+    requirements = ROOT / "_build" / "binder-requirements.txt"
+    requirements.parent.mkdir(exist_ok=True)
+    requirements.write_text("\n".join(pip_lines) + "\n")
+    proc = subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(requirements)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return python
+
+
+def _run(python: Path, *args: str) -> subprocess.CompletedProcess:
+    bindir = str(python.parent)
+    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ["PATH"], "VIRTUAL_ENV": str(python.parent.parent)}
+    return subprocess.run([str(python), *args], cwd=ROOT / "book", capture_output=True, text=True, env=env, timeout=900)
+
+
+def test_binder_env_has_the_pinned_versions(binder_python):
+    pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
+                if line.strip() and not line.startswith("#"))
+    names = ["numpy", "numba", "scipy", "jupyterlab", "jupyterlab-myst", "jupytext"]
+    code = "from importlib.metadata import version; print(*[version(n) for n in %r])" % (names,)
+    proc = _run(binder_python, "-c", code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [pins[n] for n in names]
+
+
+def test_a_chapter_runs_in_the_binder_env(binder_python, tmp_path):
+    out = tmp_path / "surprisal.ipynb"
+    proc = _run(binder_python, "-m", "jupytext", "--to", "ipynb", "--execute", "surprisal.md", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert out.exists()
+
+
+def test_a_student_notebook_runs_in_the_binder_env(binder_python, built_book, tmp_path):
+    student = built_book / "notebooks" / "student" / "surprisal.ipynb"
+    assert student.exists(), "make book publishes the student notebooks"
+    proc = _run(binder_python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", str(student),
+                "--output-dir", str(tmp_path), "--ExecutePreprocessor.timeout=600")
+    assert proc.returncode == 0, proc.stderr[-4000:]

@@ -1,0 +1,71 @@
+"""The printed book: one PDF per page of the table of contents and one for the whole book, made by ``make book``.
+
+Each PDF has more than one page (the index may have one), carries the page's title and a number the chapter
+glued as text, and no raw TeX (MathJax typeset everything before printing).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from make_pdf import BOOK_PDF, published_base, toc_pages  # noqa: E402
+
+pytestmark = pytest.mark.book
+
+RAW_TEX = re.compile(r"\$\$|\\(frac|begin|sum|mathrm|left|right|langle|operatorname)\b")
+
+
+def _text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def pdfs(built_book) -> Path:
+    out = ROOT / "_build" / "pdf"
+    assert (out / BOOK_PDF).exists(), "make book prints the PDFs (scripts/make_pdf.py); is Chromium installed?"
+    return out
+
+
+def test_one_pdf_per_page_and_they_are_published(pdfs, built_book):
+    for rel in toc_pages():
+        name = f"{Path(rel).name}.pdf"
+        assert (pdfs / name).exists(), name
+        assert (built_book / "pdf" / name).exists(), f"{name} not copied into the site"
+
+
+@pytest.mark.parametrize("rel", toc_pages())
+def test_chapter_pdf_has_title_glued_number_and_no_raw_tex(pdfs, built_book, rel):
+    path = pdfs / f"{Path(rel).name}.pdf"
+    text = _text(path)
+    flat = _flat(text)
+    heading = next(line for line in (ROOT / f"{rel}.md").read_text().splitlines() if line.startswith("# "))[2:].strip()
+    assert _flat(heading)[:25] in flat, f"{rel}: title {heading!r} not in the PDF text"
+    raw = RAW_TEX.search(text)
+    assert not raw, f"{rel}: raw TeX in the PDF: {raw.group(0) if raw else ''}"
+    assert published_base().split("//")[1] in flat.replace(" ", ""), f"{rel}: the header names the page's URL"
+    # Numbers glued into the prose, as the HTML shows them (myst-nb's pasted-text spans).
+    page_html = (built_book / f"{rel}.html").read_text()
+    shown = [n for n in re.findall(r'class="pasted-text">([^<]+)<', page_html) if re.fullmatch(r"[-−]?\d+\.\d{2,}", n)]
+    if shown:
+        assert len(PdfReader(path).pages) > 1, f"{rel}: a chapter prints on more than one page"
+        hits = [n for n in shown if n in flat]
+        assert hits, f"{rel}: none of the glued numbers {shown[:5]} appears in the PDF text"
+
+
+def test_whole_book_pdf_has_every_chapter(pdfs):
+    book = PdfReader(pdfs / BOOK_PDF)
+    parts = [PdfReader(pdfs / f"{Path(r).name}.pdf") for r in toc_pages()]
+    assert len(book.pages) == sum(len(p.pages) for p in parts)
+    assert len(book.outline) == len(parts)
