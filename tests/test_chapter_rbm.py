@@ -106,6 +106,8 @@ def test_jarzynski_is_ais(g):
     # and within its error of the exact ln Z (K = 10 000) and at K = 1 000
     assert abs(g["logz8_ais"] - g["logz8_exact"]) < 3 * g["logz8_se"]
     assert abs(g["jar_err_1000"]) < 3 * g["jar_se_1000"]
+    assert g["jar_sigmas"] == pytest.approx(abs(g["logz8_ais"] - g["logz8_exact"]) / g["logz8_se"], rel=1e-9)
+    assert g["jar_sigmas"] < 3
     assert g["jar_dF"] == pytest.approx(g["jar_W_mean_10000"] - g["jar_diss_10000"], abs=1e-9)
     # second law / Jensen: <W> >= dF, more dissipation (and a wider work distribution) for faster switching
     assert g["jar_diss_10000"] > 0 and g["jar_diss_1000"] > 0 and g["jar_diss_10"] > 0
