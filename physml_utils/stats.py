@@ -154,6 +154,12 @@ def ising_tau_int(
             flipped += ising.wolff(spins, beta, 1000, seed=rng, return_flips=True)[1]
         series = ising.wolff_series(spins, beta, n_steps, seed=rng)
         per_step = float(series.flips.mean()) / (L * L)
+    for name, x in (("|M|", np.abs(series.magnetization)), ("E", series.energy)):
+        if np.all(x == x[0]):
+            raise ValueError(
+                f"the {name} series of this run is constant (beta = {beta}, L = {L}, method = {method!r}): the chain "
+                "is frozen and has no autocorrelation time; use a smaller beta"
+            )
     tau_m, err_m, _ = integrated_autocorrelation_time(np.abs(series.magnetization))
     tau_e, err_e, _ = integrated_autocorrelation_time(series.energy)
     return {

@@ -66,6 +66,12 @@ def test_constant_series_has_no_autocorrelation_time(x):
     assert stats.binning_error(np.ones(64)) == 0.0  # the error of a constant mean is zero, which is right
 
 
+def test_frozen_chain_has_no_autocorrelation_time():
+    # at beta = 50 every Wolff cluster is the whole (ordered) lattice: |M| never changes
+    with pytest.raises(ValueError, match=r"\|M\| series of this run is constant.*beta"):
+        stats.ising_tau_int(4, 50.0, "wolff", 200, seed=0)
+
+
 def test_ising_tau_int_units_and_reproducibility():
     a = stats.ising_tau_int(8, exact.K_C, "wolff", 5000, seed=3)
     assert a == stats.ising_tau_int(8, exact.K_C, "wolff", 5000, seed=3)
