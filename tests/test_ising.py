@@ -271,7 +271,7 @@ def test_swendsen_wang_energy_distribution_4x4_matches_enumeration(T):
 
 def test_swendsen_wang_full_state_distribution_3x3_matches_enumeration():
     """All 512 states of the periodic 3×3 lattice at T_c, each configuration's probability checked."""
-    L, n, thin = 3, 40_000, 5
+    L, n, thin = 3, 20_000, 5
     s = ising.random_spins(L, seed=31)
     chain = np.random.default_rng(32)
     codes = np.empty(n, dtype=np.int64)
