@@ -4,7 +4,7 @@ One module per subject, each introduced by the chapter that needs it:
 
 - :mod:`physml_utils.enumeration` exact enumeration of small spin systems (the oracle for everything else);
 - :mod:`physml_utils.exact` Kaufman's finite-lattice and Onsager's infinite-lattice 2D Ising results;
-- :mod:`physml_utils.ising` Metropolis and Wolff samplers of the 2D Ising model;
+- :mod:`physml_utils.ising` Metropolis, Wolff and Swendsen–Wang samplers of the 2D Ising model;
 - :mod:`physml_utils.stats` autocorrelation times, binning errors, the Binder cumulant;
 - :mod:`physml_utils.info` entropy, KL divergence, mutual information, conditional entropy;
 - :mod:`physml_utils.inverse_ising` maximum-likelihood fitting of a small fully visible Boltzmann machine;

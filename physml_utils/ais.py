@@ -15,6 +15,13 @@ The estimate ln Ẑ = ln Z_0 + ln mean(w) is unbiased for Z (so slightly biased 
 error bar is the standard error of mean(w) propagated to the log, and an interval ln(mean ± 3 s.e.) as in
 Salakhutdinov & Murray. Choosing b_A from the data's marginals (``data=``) makes p_0 closer to the target and
 the estimate much sharper.
+
+Physics reading: with the path energy E_β(v) = −ln p*_β(v), a run switches β from β_{k−1} to β_k with the state
+held fixed, which costs the work E_{β_k}(v_{k−1}) − E_{β_{k−1}}(v_{k−1}), then relaxes at fixed β_k (a Gibbs step,
+no work). Its total work is W = −ln w, and E[w] = Z/Z_0 is Jarzynski's equality E[e^{−W}] = e^{−ΔF} with
+ΔF = −ln(Z/Z_0) (Jarzynski 1997, Phys. Rev. Lett. 78, 2690) in discrete time. Thermodynamic integration, by
+contrast, integrates the equilibrium mean ⟨∂_β E_β⟩_β over β; the plain average of the work, ⟨W⟩ >= ΔF, is
+its estimate along a lagging path.
 """
 
 from __future__ import annotations
@@ -33,13 +40,16 @@ _UNIT53 = 2.0**-53
 
 
 class AISResult(NamedTuple):
-    """An AIS estimate of ln Z: the estimate, its standard error, a ±3 s.e. interval and the log-weights."""
+    """An AIS estimate of ln Z: the estimate, its standard error, a ±3 s.e. interval, the log-weights of the runs
+    and ln Z_0 of the base machine. ``-log_weights`` are the works W of the runs (Jarzynski reading, module
+    docstring), and ``log_z == log_z0 + ln mean(exp(log_weights))``."""
 
     log_z: float
     stderr: float
     log_z_low: float
     log_z_high: float
     log_weights: np.ndarray
+    log_z0: float
 
 
 @njit(cache=True)
@@ -161,4 +171,5 @@ def ais_log_partition(
         log_z_low=float(log_z0 + top + low),
         log_z_high=float(log_z0 + top + np.log(mean + 3 * se)),
         log_weights=logw,
+        log_z0=log_z0,
     )

@@ -130,7 +130,8 @@ def fit_boltzmann_machine(samples, *, l2: float = 0.0, tol: float = 1e-10, max_i
 
     Parameters
     ----------
-    samples : int8 ±1 array of shape (m, n), n <= 20.
+    samples : int8 ±1 array of shape (m, n), n <= 20; every spin must take both values somewhere in the data
+        (a frozen spin has its maximum-likelihood field at ±∞: ``ValueError``).
     l2 : adds the penalty −(l2/2) Σ_{i<j} J_ij² to the mean log-likelihood (a Gaussian prior on the couplings),
         which keeps the fit finite when the data are few or perfectly correlated.
     tol : L-BFGS's gradient tolerance; with ``l2 = 0`` the fit matches the data's moments to about ``tol``.
@@ -149,6 +150,12 @@ def fit_boltzmann_machine(samples, *, l2: float = 0.0, tol: float = 1e-10, max_i
     l2 = check_real(l2, "l2", minimum=0.0)
     tol = check_real(tol, "tol", minimum=0.0, strict_minimum=True)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
+    frozen = np.flatnonzero(np.all(samples == samples[:1], axis=0))
+    if frozen.size:
+        raise ValueError(
+            f"samples: spin(s) {frozen.tolist()} take the same value in every sample, so the maximum-likelihood "
+            "field is infinite (the fields carry no penalty); remove those spins or add data"
+        )
     m, n = samples.shape
     S = samples.astype(float)
     m_data = S.mean(axis=0)

@@ -5,7 +5,8 @@ An RBM couples binary visible units v ∈ {0,1}^n_v to binary hidden units h ∈
     E(v, h) = −bᵀv − cᵀh − hᵀW v ,        p(v, h) = e^{−E(v,h)} / Z ,
 
 with W = ``components_`` (n_h × n_v), b = ``intercept_visible_``, c = ``intercept_hidden_``. There are no
-couplings inside a layer, so both conditionals factorise (Ackley, Hinton & Sejnowski 1985; Smolensky 1986):
+couplings inside a layer (Smolensky 1986's "harmonium"; the general Boltzmann machine with hidden units of
+Ackley, Hinton & Sejnowski 1985 has them), so both conditionals factorise:
 
     p(h_j = 1 | v) = σ(c_j + W_j·v),        p(v_i = 1 | h) = σ(b_i + (Wᵀh)_i),        σ(x) = 1/(1 + e^{−x}),
 
@@ -374,7 +375,11 @@ class RBM:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "components_"):
-            raise RuntimeError("this RBM is not fitted yet: call fit, partial_fit or RBM.from_params first")
+            # scikit-learn's convention (a ValueError and an AttributeError); imported here, when raised, because
+            # importing scikit-learn costs about a second that most uses of this module never need
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("this RBM is not fitted yet: call fit, partial_fit or RBM.from_params first")
 
     def _check_X(self, X, name: str = "X", *, dtype=None) -> np.ndarray:
         """Validate a (n_samples, n_features) binary matrix and return it as a C-contiguous float array."""

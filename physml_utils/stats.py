@@ -57,6 +57,8 @@ def integrated_autocorrelation_time(x, c: float = 5.0) -> tuple[float, float, in
 
     Returns ``(tau, error, window)``; the error is Sokal's estimate τ √(2(2W+1)/n). ``c`` = 5 to 10 suits
     nearly exponential decays. The series should be at least ~100 τ long for the estimate to be trusted.
+    A constant series has no autocorrelation time: it raises ``ValueError`` naming ``x`` (a frozen chain or an
+    observable that cannot change is a bug to report, not τ = ½).
 
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=100_000)                   # independent data: τ_int = 1/2
@@ -64,6 +66,12 @@ def integrated_autocorrelation_time(x, c: float = 5.0) -> tuple[float, float, in
     0.5
     """
     c = check_real(c, "c", minimum=0.0, strict_minimum=True)
+    x = _series(x)
+    if np.all(x == x[0]):
+        raise ValueError(
+            "x is constant: its autocorrelation time is undefined (no fluctuations to decorrelate); "
+            "check that the observable changes along the chain"
+        )
     rho = autocorrelation(x)
     n = rho.size
     tau = 0.5 + np.cumsum(rho[1:])
@@ -146,6 +154,12 @@ def ising_tau_int(
             flipped += ising.wolff(spins, beta, 1000, seed=rng, return_flips=True)[1]
         series = ising.wolff_series(spins, beta, n_steps, seed=rng)
         per_step = float(series.flips.mean()) / (L * L)
+    for name, x in (("|M|", np.abs(series.magnetization)), ("E", series.energy)):
+        if np.all(x == x[0]):
+            raise ValueError(
+                f"the {name} series of this run is constant (beta = {beta}, L = {L}, method = {method!r}): the chain "
+                "is frozen and has no autocorrelation time; use a smaller beta"
+            )
     tau_m, err_m, _ = integrated_autocorrelation_time(np.abs(series.magnetization))
     tau_e, err_e, _ = integrated_autocorrelation_time(series.energy)
     return {

@@ -85,3 +85,54 @@ def test_exact_small_lattice_numbers(g):
 def test_burn_in_bias_is_visible(g):
     assert g["burnin_bias"] < -0.02  # started ordered: energy too low
     assert abs(g["burnin_late"]) < 0.01
+
+
+def _exact_level_probabilities():
+    import numpy as np
+
+    E, g = exact.density_of_states(4)
+    w = g * np.exp(-exact.K_C * (E - E.min()))
+    return w / w.sum()
+
+
+def test_what_the_chi_square_test_resolves(g):
+    # issue 13, item 9: levels with expected count < 5 (of 20 000) are pooled; the prose states the resolved range
+    p = _exact_level_probabilities()
+    tested = p * 20_000 >= 5
+    assert g["dos_n_levels"] == p.size and g["dos_n_tested"] == tested.sum() < p.size
+    assert g["dos_min_tested_p"] == pytest.approx(p[tested].min(), rel=1e-12) and g["dos_min_tested_p"] >= 5 / 20_000
+    assert g["dos_pooled_p"] == pytest.approx(p[~tested].sum(), rel=1e-12)
+    assert g["dos_pooled_expected"] == pytest.approx(20_000 * g["dos_pooled_p"], rel=1e-12)
+    assert g["dos_pooled_expected"] < 5
+    assert g["dos_rarest_p"] == pytest.approx(p.min(), rel=1e-12)
+
+
+def test_swendsen_wang_section(g):
+    # the Edwards-Sokal joint weight: its spin marginal is Boltzmann and p(s|n) is uniform on clusters (exact)
+    assert g["es_marginal_err"] < 1e-14
+    assert g["es_conditional_uniform"] == 256
+    # seeded chi-square of 20 000 thinned Swendsen-Wang energies against the exact 4x4 distribution (pinned seed)
+    assert g["n_sw"] == 20_000
+    assert g["p_sw_4x4"] > 1e-3
+    # tau_int(E) at T_c on 4x4 is about 2 sweeps, so one sweep in ten is >= 4 tau apart
+    assert 1.0 < g["tau_sw_4x4"] < 2.5 and 0 < g["tau_sw_4x4_err"] < 0.2
+
+
+def test_exercise_answers(g):
+    import numpy as np
+
+    assert g["ex_ising_2_stationary"] < 1e-14 and g["ex_ising_2_balance"] < 1e-14
+    cs = np.load(exact.__file__.replace("physml_utils/exact.py", "book/data/critical_slowing.npz"))
+    tau, err = cs["metropolis_tau_abs_m"], cs["metropolis_err_abs_m"]
+    z = np.log(tau[1:] / tau[:-1]) / np.log(2)
+    dz = np.hypot(err[1:] / tau[1:], err[:-1] / tau[:-1]) / np.log(2)
+    assert g["ex_ising_3_zloc_first"] == pytest.approx(z[0], abs=1e-12) and (2.172 - z[0]) / dz[0] > 3
+    assert g["ex_ising_3_zloc_mean"] == pytest.approx(z[1:].mean(), abs=1e-12)
+    assert g["ex_ising_3_zloc_maxdev"] < 2  # "consistent with 2.172" from L = 16 on
+    # five seeds: the spread of tau estimates agrees with Sokal's error bar within the sampling error of a 5-run std
+    assert 0.4 < g["ex_ising_3_ratio"] < 2.0
+    assert abs(g["ex_ising_3_tau_mean"] - 0.025 * 32**2.17) < 0.5 * 0.025 * 32**2.17  # tau ≈ 0.025 L^z (ising.py)
+    assert g["ex_ising_5_onsager"] < 1e-12
+    assert -2e-3 < g["ex_ising_5_kaufman_512"] < 0 and g["ex_ising_5_kaufman"] == pytest.approx(
+        g["ex_ising_5_kaufman_512"] / 2, rel=0.02
+    )

@@ -92,3 +92,37 @@ def test_what_can_go_wrong(g):
     assert g["kl_low"] > 10 * g["kl_high"]
     assert g["de_low"] < 0.05  # while the energy is fine
     assert g["chain_flips"] <= 2
+
+
+def test_free_energy_expansion_has_multi_spin_couplings(g):
+    # the 16 spin products are a basis: the expansion of -F is exact, and 3 hidden units generate 3- and 4-spin terms
+    assert g["walsh_err"] < 1e-12
+    assert g["walsh_max_pair"] > 1e-3 and g["walsh_max_triple"] > 1e-3 and g["walsh_quartic"] > 1e-4
+
+
+def test_jarzynski_is_ais(g):
+    # issue 13, item 7: the same runs, the same formula: equal to rounding
+    assert g["jar_minus_ais"] < 1e-10
+    # and within its error of the exact ln Z (K = 10 000) and at K = 1 000
+    assert abs(g["logz8_ais"] - g["logz8_exact"]) < 3 * g["logz8_se"]
+    assert abs(g["jar_err_1000"]) < 3 * g["jar_se_1000"]
+    assert g["jar_sigmas"] == pytest.approx(abs(g["logz8_ais"] - g["logz8_exact"]) / g["logz8_se"], rel=1e-9)
+    assert g["jar_sigmas"] < 3
+    assert g["jar_dF"] == pytest.approx(g["jar_W_mean_10000"] - g["jar_diss_10000"], abs=1e-9)
+    # second law / Jensen: <W> >= dF, more dissipation (and a wider work distribution) for faster switching
+    assert g["jar_diss_10000"] > 0 and g["jar_diss_1000"] > 0 and g["jar_diss_10"] > 0
+    assert g["jar_diss_10"] > 10 * g["jar_diss_10000"] and g["jar_sdW_10"] > 5 * g["jar_sdW_10000"]
+    # the naive average-work estimate is biased low by exactly the dissipated work
+    assert g["jar_naive_10000"] == pytest.approx(g["logz8_exact"] - g["jar_diss_10000"], abs=1e-9)
+    # thermodynamic integration with equilibrium chains: a different estimator, within its error of the exact value
+    assert 0 < g["ti_se"] < 0.2 and abs(g["ti_z"]) < 3
+    assert g["ti_z"] == pytest.approx((g["ti_logz"] - g["logz8_exact"]) / g["ti_se"], rel=1e-9)
+
+
+def test_exercise_answers(g):
+    assert g["ex_rbm_3_err"] < 5e-9  # central difference, step 1e-6
+    # T = 3.5: CD-1 does not turn down (at T = 2.0 it lost more than a nat), both below the ceiling
+    assert 0 <= g["ex_rbm_4_cd1_drop"] < 0.05
+    assert g["ex_rbm_4_cd1"] < g["ex_rbm_4_ceiling"] and g["ex_rbm_4_pcd1"] < g["ex_rbm_4_ceiling"]
+    assert abs(g["ex_rbm_4_cd1"] - g["ex_rbm_4_pcd1"]) < 0.5
+    assert g["ex_rbm_4_gap"] > 0

@@ -91,3 +91,41 @@ def test_overfitting_and_penalty(g):
     assert g["overfit_test_l2"] > g["overfit_test_free"]  # the penalty helps held-out
     assert g["true_test_ll"] >= g["overfit_test_l2"] - 0.02  # nothing beats the truth (up to sampling noise)
     assert math.isfinite(g["overfit_test_free"])
+
+
+def test_block_sums_and_the_central_limit_theorem(g):
+    # independent ±1 spins: κ4/κ2² = −2/n exactly; 4·10⁶ sampled blocks, s.e. of the ratio sqrt(24/N)
+    for n in (16, 64):
+        assert abs(g[f"clt_indep_n{n}"] + 2) < 4 * g[f"clt_indep_n{n}_se"]
+    assert g["clt_indep_n64_se"] == pytest.approx(64 * math.sqrt(24 / 4e6), rel=1e-12)
+    # exact 1D chain: correlation length xi = −1/ln tanh K
+    assert g["clt_xi_short"] == pytest.approx(-1 / math.log(math.tanh(0.5)), rel=1e-12)
+    assert g["clt_xi_long"] == pytest.approx(-1 / math.log(math.tanh(1.5)), rel=1e-12)
+    # finite xi: n·κ4/κ2² converges (the 1/n law) once n >> xi ...
+    assert g["clt_chain_short_n1024"] == pytest.approx(g["clt_chain_short_n256"], rel=0.01)
+    assert g["clt_chain_long_n1024"] == pytest.approx(g["clt_chain_long_n256"], rel=0.05)
+    # ... while a block inside xi behaves like one spin (ratio near −2)
+    assert -2 < g["clt_chain_long_n4"] < -1.8
+    # the effective Hamiltonian: quadratic (a = 1/2) plus a small quartic u = −κ4/(24 κ2²) to first order
+    assert g["clt_a_fit"] == pytest.approx(0.5, abs=0.01)
+    assert g["clt_u_fit"] == pytest.approx(g["clt_u_cumulant"], rel=0.1) and 0 < g["clt_u_fit"] < 1e-3
+
+
+def test_critical_blocks_stay_non_gaussian(g):
+    # T = 3.5: the ratio falls with the block size (beyond its error); T_c: it does not (scale invariance)
+    assert g["clt_hot_b4"] < g["clt_hot_b8"] - 4 * g["clt_hot_b8_se"]
+    assert g["clt_hot_b8"] < g["clt_hot_b16"]
+    assert abs(g["clt_hot_b16"]) < 0.3
+    crit = [g[f"clt_crit_b{b}"] for b in (4, 8, 16)]
+    assert all(-2 < r < -1.4 for r in crit)  # near −3 U* ≈ −1.83 of the whole critical lattice
+    assert max(crit) - min(crit) < 0.15
+    assert all(g[f"clt_crit_b{b}_se"] < 0.05 for b in (4, 8, 16))
+
+
+def test_exercise_answers(g):
+    assert g["ex_surprisal_2_identity"] < 1e-10
+    for T in ("15", "3"):
+        assert g[f"ex_surprisal_2_gap_{T}_half"] > g[f"ex_surprisal_2_gap_{T}_opt"] >= 0
+    assert g["ex_surprisal_3_big_100"] > 3 * 1.2  # runaway with 100 samples
+    assert g["ex_surprisal_3_err_10000"] == pytest.approx(g["ex_surprisal_3_cr_10000"], rel=0.3)
+    assert g["ex_surprisal_3_factor"] > 1

@@ -131,3 +131,13 @@ def test_l2_shrinks_couplings_and_sampling_is_reproducible():
 def test_bad_input(call, exc, name):
     with pytest.raises(exc, match=name):
         call()
+
+
+def test_frozen_spin_is_rejected():
+    """A spin with one value in every sample has its maximum-likelihood field at infinity: a clear error."""
+    data = inv.exact_samples(np.array([[0.0, 0.5, 0], [0.5, 0, 0.2], [0, 0.2, 0]]), n_samples=50, seed=1)
+    data[:, 2] = 1
+    with pytest.raises(ValueError, match=r"samples: spin\(s\) \[2\]"):
+        inv.fit_boltzmann_machine(data)
+    with pytest.raises(ValueError, match="samples"):
+        inv.fit_boltzmann_machine(data, l2=1.0)  # the penalty is on couplings only: the field still runs away

@@ -251,6 +251,99 @@ def test_low_temperature_samples_are_ordered_and_symmetric():
         assert 0.35 < np.mean(m > 0) < 0.65  # both signs, thanks to the cluster or global flips
 
 
+# ------------------------------------------------------------------ Swendsen–Wang (Edwards–Sokal block Gibbs)
+
+
+def sw_energies(L: int, beta: float, n: int, thin: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Energies and final lattice of ``n`` Swendsen–Wang configurations, one every ``thin`` sweeps (after 100)."""
+    s = ising.random_spins(L, seed=seed)
+    ising.swendsen_wang(s, beta, 100, seed=seed + 1)
+    return ising.swendsen_wang_series(s, beta, n * thin, seed=seed + 2).energy[thin - 1 :: thin], s
+
+
+@pytest.mark.parametrize("T", TEMPERATURES)
+def test_swendsen_wang_energy_distribution_4x4_matches_enumeration(T):
+    # τ_int(E) ≈ 2 sweeps at T_c on 4×4 (less elsewhere): one sample every 10 sweeps is independent enough
+    E, _ = sw_energies(4, 1 / T, 20_000, 10, seed=21)
+    values, probs = exact_distribution(4, 1 / T, "energy")
+    assert chi_square_p(E, values, probs) > P_MIN
+
+
+def test_swendsen_wang_full_state_distribution_3x3_matches_enumeration():
+    """All 512 states of the periodic 3×3 lattice at T_c, each configuration's probability checked."""
+    L, n, thin = 3, 20_000, 5
+    s = ising.random_spins(L, seed=31)
+    chain = np.random.default_rng(32)
+    codes = np.empty(n, dtype=np.int64)
+    weights = 1 << np.arange(L * L)  # spin_states order: state k has spin i up iff bit i of k is set
+    for k in range(n):
+        ising.swendsen_wang(s, ising.BETA_C, thin, seed=chain)
+        codes[k] = ((s.reshape(-1) > 0) * weights).sum()
+    p, _ = boltzmann(energies(spin_states(L * L), lattice_couplings(L)), ising.BETA_C)
+    assert np.array_equal(((spin_states(L * L) > 0) * weights).sum(axis=1), np.arange(p.size))  # code = index
+    assert chi_square_p(codes, np.arange(p.size), p) > P_MIN
+
+
+def test_swendsen_wang_chi_square_has_power():
+    values, probs = exact_distribution(4, ising.BETA_C, "energy")
+    E, _ = sw_energies(4, 1 / 2.0, 20_000, 10, seed=23)
+    assert chi_square_p(E, values, probs) < 1e-6
+
+
+def test_swendsen_wang_energy_L16_matches_kaufman():
+    E, _ = sw_energies(16, ising.BETA_C, 20_000, 1, seed=41)
+    u = E / 256
+    assert abs(u.mean() - energy_per_spin(16, ising.BETA_C)) < 4 * binning_error(u)
+
+
+def test_swendsen_wang_series_bonds_and_limits():
+    a, b = ising.random_spins(10, seed=0), ising.random_spins(10, seed=0)
+    _, bonds = ising.swendsen_wang(a, 0.4, 30, seed=9, return_bonds=True)
+    ts = ising.swendsen_wang_series(b, 0.4, 30, seed=9)
+    np.testing.assert_array_equal(a, b)  # the series is the same chain
+    assert ts.energy[-1] == ising.energy(a) and ts.magnetization[-1] == ising.magnetization(a)
+    # an occupied bond joins two sites of one cluster, so after the flip its two spins agree
+    assert np.all(a[bonds[..., 0] == 1] == np.roll(a, -1, axis=1)[bonds[..., 0] == 1])
+    assert np.all(a[bonds[..., 1] == 1] == np.roll(a, -1, axis=0)[bonds[..., 1] == 1])
+    assert bonds.dtype == np.int8 and bonds.shape == (10, 10, 2)
+    # β = 0: no bond is ever occupied, every site is its own cluster
+    ts0 = ising.swendsen_wang_series(ising.random_spins(6, seed=1), 0.0, 50, seed=2)
+    assert np.all(ts0.flips == 36)
+    # β → ∞ on an ordered lattice: one cluster, which takes a random sign
+    up = np.ones((6, 6), dtype=np.int8)
+    ts_inf = ising.swendsen_wang_series(up, 50.0, 200, seed=3)
+    assert np.all(ts_inf.flips == 1) and set(np.abs(ts_inf.magnetization)) == {36}
+    assert 60 < np.sum(ts_inf.magnetization > 0) < 140
+    # seeded: the same seed gives the same chain, another seed another
+    runs = [ising.swendsen_wang(ising.random_spins(8, seed=0), 0.44, 10, seed=k).copy() for k in (3, 3, 4)]
+    np.testing.assert_array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
+    s = ising.random_spins(8, seed=1)
+    assert ising.swendsen_wang(s, 0.3, 2, seed=0) is s
+
+
+@pytest.mark.parametrize(
+    "call, exc, name",
+    [
+        (lambda: ising.swendsen_wang(GOOD_SW.astype(np.int64), 0.4, 1), TypeError, "spins"),
+        (lambda: ising.swendsen_wang(np.zeros((4, 4), np.int8), 0.4, 1), ValueError, "spins"),
+        (lambda: ising.swendsen_wang(np.ones((3, 4), np.int8), 0.4, 1), ValueError, "spins"),
+        (lambda: ising.swendsen_wang(GOOD_SW.copy(), np.nan, 1), ValueError, "beta"),
+        (lambda: ising.swendsen_wang(GOOD_SW.copy(), -1.0, 1), ValueError, "beta"),
+        (lambda: ising.swendsen_wang(GOOD_SW.copy(), 0.4, -1), ValueError, "n_sweeps"),
+        (lambda: ising.swendsen_wang_series(GOOD_SW.copy(), 0.4, 1.5), TypeError, "n_sweeps"),
+        (lambda: ising.swendsen_wang(np.broadcast_to(GOOD_SW, (4, 4)), 0.4, 1), ValueError, "spins"),
+        (lambda: ising.swendsen_wang(GOOD_SW.copy(), 0.4, 1, seed=-3), ValueError, "seed"),
+    ],
+)
+def test_swendsen_wang_bad_input(call, exc, name):
+    with pytest.raises(exc, match=name):
+        call()
+
+
+GOOD_SW = ising.random_spins(4, seed=0)
+
+
 # --------------------------------------------------------------------------------------------- bad input
 
 GOOD = ising.random_spins(4, seed=0)

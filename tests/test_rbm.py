@@ -317,8 +317,6 @@ def test_bad_inputs_to_fitted_machine():
         rbm.gibbs(np.zeros((1, 4)), n_steps=0)
     with pytest.raises(ValueError, match="init"):
         rbm.sample(3, init=np.zeros((2, 4)))
-    with pytest.raises(RuntimeError, match="not fitted"):
-        RBM(n_components=2).transform(np.zeros((1, 4)))
     with pytest.raises(ValueError, match="intercept_visible"):
         RBM.from_params(np.zeros((3, 4)), np.zeros(3), np.zeros(5))
     with pytest.raises(ValueError, match="components"):
@@ -374,3 +372,28 @@ def test_ising_energy_distribution_is_exact():
     big = RBM.from_params(np.zeros((2, 25)), np.zeros(2), np.zeros(25))
     with pytest.raises(ValueError, match="enumeration"):
         ising_energy_distribution(big, 5, beta)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.transform(np.zeros((1, 4))),
+        lambda m: m.gibbs(np.zeros((1, 4))),
+        lambda m: m.sample(2),
+        lambda m: m.energy(np.zeros((1, 4)), np.zeros((1, 2))),
+        lambda m: m.free_energy(np.zeros((1, 4))),
+        lambda m: m.log_partition(),
+        lambda m: m.log_likelihood(np.zeros((1, 4))),
+        lambda m: m.exact_gradient(np.zeros((1, 4))),
+        lambda m: m.score_samples(np.zeros((1, 4))),
+        lambda m: ais_log_partition(m, n_runs=2, n_betas=2),
+        lambda m: plot_receptive_fields(m, (2, 2)),
+    ],
+)
+def test_methods_before_fit_raise_not_fitted_error(call):
+    """scikit-learn's convention: NotFittedError, which is both a ValueError and an AttributeError."""
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="not fitted") as info:
+        call(RBM(n_components=2))
+    assert isinstance(info.value, ValueError) and isinstance(info.value, AttributeError)

@@ -58,6 +58,20 @@ def test_constant_series():
     assert rho[0] == 1 and not rho[1:].any()
 
 
+@pytest.mark.parametrize("x", [np.ones(10), np.full(1000, -3.5), np.zeros(2)])
+def test_constant_series_has_no_autocorrelation_time(x):
+    """τ_int of a constant series is undefined: a clear error naming the argument, not τ = 1/2."""
+    with pytest.raises(ValueError, match="x is constant"):
+        stats.integrated_autocorrelation_time(x)
+    assert stats.binning_error(np.ones(64)) == 0.0  # the error of a constant mean is zero, which is right
+
+
+def test_frozen_chain_has_no_autocorrelation_time():
+    # at beta = 50 every Wolff cluster is the whole (ordered) lattice: |M| never changes
+    with pytest.raises(ValueError, match=r"\|M\| series of this run is constant.*beta"):
+        stats.ising_tau_int(4, 50.0, "wolff", 200, seed=0)
+
+
 def test_ising_tau_int_units_and_reproducibility():
     a = stats.ising_tau_int(8, exact.K_C, "wolff", 5000, seed=3)
     assert a == stats.ising_tau_int(8, exact.K_C, "wolff", 5000, seed=3)
