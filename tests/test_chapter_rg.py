@@ -80,6 +80,7 @@ def test_finite_size_reference_matters(g):
 def test_field_is_the_second_relevant_direction(g):
     # y_h = d − β/ν = 15/8 exactly (Onsager, Yang); finite-size scaling of <|m|> at T_c on L = 16..64, within
     # 3 standard errors of the fit plus 0.02 for corrections to scaling
+    assert g["rg_field_factor"] == pytest.approx(2 ** (15 / 8), rel=1e-12)  # b^{y_h}, b = 2
     assert abs(g["rg_yh"] - 15 / 8) < 3 * g["rg_yh_err"] + 0.02
     assert g["rg_yh_err"] < 0.05
     # Z2-symmetric data and a symmetric blocking rule: no field is generated (|z| below 4)
