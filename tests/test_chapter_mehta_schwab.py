@@ -80,8 +80,9 @@ def test_where_the_coupling_sits(g):
     xi = 1 / (2 * (math.atanh(math.exp(-2 * K)) - K))
     assert g["ms_xi_exact"] == pytest.approx(xi, rel=1e-12)
     assert g["ms_xi_exact"] == pytest.approx(7.47, abs=0.01)
-    # second-moment estimate on 32x32 from 4000 Wolff samples: within 3 jackknife errors + 5 % (the second-moment
-    # and exponential lengths differ by a few per cent at this T, and L = 32 is about 4 xi)
+    assert g["ms_xi_frac_40"] == pytest.approx(xi / 40, rel=1e-12)
+    # second-moment estimate on 32x32 from 4000 Wolff samples: within 3 jackknife errors + 5 % (a different
+    # quantity from the exponential length, whose ratio to it the chapter only bounds; and L = 32 is about 4 xi)
     assert abs(g["ms_xi_measured"] - xi) < 3 * g["ms_xi_err"] + 0.05 * xi
     assert g["ms_xi_err"] < 0.6
     # like with like: Kaufman's exponential length on a 32-periodic strip (exact; -> 7.467 as L -> inf) and the
@@ -97,6 +98,7 @@ def test_where_the_coupling_sits(g):
 
 def test_live_stack_locality_and_controls(g):
     L = 20
+    assert g["ms_live_sites_frac"] == 0.25 and g["ms_live_samples_frac"] == pytest.approx(0.4)  # of 40x40, 20 000
     d = np.minimum(np.arange(L), L - np.arange(L))
     assert g["ms_block_score"] == pytest.approx(math.sqrt(0.5) / math.sqrt(2 * np.mean(d**2)), rel=1e-12)
     # compact layer-1 fields (a few sites), larger layer-2 fields, both far below the noise value ~0.96
