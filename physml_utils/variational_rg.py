@@ -249,7 +249,7 @@ def rg_hamiltonian(rbm: RBM, hamiltonian) -> np.ndarray:
 
     Builds T_λ(v, h) = −E_λ(v, h) + H(v) for every pair (v, h) (E from :meth:`~physml_utils.rbm.RBM.energy`) and
     sums over v; the result equals the RBM's hidden Hamiltonian ``exact_mapping(...).h_rbm`` for every λ
-    (Mehta & Schwab 2014, arXiv:1410.3831, their eq. for H^RG = H^RBM). Needs 2^(n_visible + n_hidden) <= 2^24.
+    (Mehta & Schwab 2014, arXiv:1410.3831v1, their eq. (21)). Needs 2^(n_visible + n_hidden) <= 2^24.
 
     Returns
     -------

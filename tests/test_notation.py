@@ -68,9 +68,25 @@ def test_every_overloaded_symbol_has_an_entry(symbol):
     assert re.search(r"^\| \$" + re.escape(symbol) + r"\$ \|.*sec-notation-overloaded", TEXT, flags=re.M)
 
 
+# Symbols that the statistical-mechanics-of-learning chapters (Hopfield, perceptron, beyond mean field) overload
+# further: each has its own entry in the overloaded list, and a row of the symbol table.
+MORE_OVERLOADED = [r"\xi", "m", "q", "P", "C", r"\kappa", "J"]
+
+
+@pytest.mark.parametrize("symbol", MORE_OVERLOADED)
+def test_learning_chapters_overloads_are_listed(symbol):
+    over = section("sec-notation-overloaded")
+    entry = re.search(r"^- \*\*\$" + re.escape(symbol) + r"\$\*\*: (.+?)(?=^- |\Z)", over, flags=re.M | re.S)
+    assert entry, f"no entry for ${symbol}$ in the overloaded-symbols list"
+    assert len(re.findall(r"\*([^*]+)\*", entry.group(1))) >= 2
+    assert len(set(REF.findall(entry.group(1)))) >= 2
+    assert re.search(r"^\| (\$[^|]*, )?\$" + re.escape(symbol) + r"(_\{ij\})?\$", TEXT, flags=re.M), f"${symbol}$ not in the table"
+
+
 # The chapters whose symbols the page was written from (2026-12-03). A new chapter adds its symbols to the page and
 # its stem here; the test then requires the page to reference it.
-CHAPTERS = ["surprisal", "ising", "rbm", "rg", "mehta_schwab", "cheap_learning", "analogy_breaks"]
+CHAPTERS = ["surprisal", "ising", "rbm", "rg", "mehta_schwab", "cheap_learning", "analogy_breaks",
+            "hopfield", "perceptron", "beyond_mean_field"]
 
 
 def test_every_chapter_is_referenced():
