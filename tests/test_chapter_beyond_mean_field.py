@@ -79,6 +79,8 @@ def test_loops(g):
     assert 0 < g["lattice_dF_bp_T3"] < 0.5 * g["lattice_dF_naive_T3"]
     assert g["lattice_dF_bp_max"] < g["lattice_dF_naive_max"]
     assert g["lattice_bp_nonconv"] == 0
+    # Ruozzi (2012): ferromagnetic couplings, any fields → F_Bethe ≥ F at every BP fixed point (up to rounding)
+    assert g["loops_dF_bp_min"] > -1e-12
     # antiferromagnetic triangle at T = 1: Z = 2e^{−3} + 6e, Bethe (u = 0) gives −T[3 ln 2 + 3 ln cosh 1]
     gap = -(3 * np.log(2) + 3 * np.log(np.cosh(1.0))) + np.log(2 * np.exp(-3.0) + 6 * np.exp(1.0))
     assert g["triangle_bethe_gap"] == pytest.approx(gap, abs=1e-12) and gap < 0
@@ -134,6 +136,14 @@ def test_sk(g):
     assert g["sk_f8_T03"] > g["sk_f12_T03"] > g["sk_f16_T03"] > g["sk_rs_T03"]     # "moving towards RS"
     assert g["sk_rs_s_T01"] < 0 < g["sk_s16_T03"]
     assert 0.15 < g["sk_rs_s_zero_T"] < 0.4
+    # RS entropy s = β(e − f) with e_RS = −(β/2)(1 − q²), by adaptive quadrature: zero at the glued T, value at T = 0.1
+    def rs_entropy(T):
+        b = 1 / T
+        qq = brentq(lambda q: gauss(lambda z: np.tanh(b * np.sqrt(q) * z) ** 2) - q, 1e-3, 1 - 1e-14)
+        f = -b / 4 * (1 - qq) ** 2 - T * gauss(lambda z: lc(b * np.sqrt(qq) * z))
+        return b * (-b / 2 * (1 - qq * qq) - f)
+    assert abs(rs_entropy(g["sk_rs_s_zero_T"])) < 1e-8
+    assert g["sk_rs_s_T01"] == pytest.approx(rs_entropy(0.1), abs=1e-8)
     # de Almeida–Thouless replicon at T = 0.5, by quadrature
     beta = 2.0
     q5 = brentq(lambda q: gauss(lambda z: np.tanh(beta * np.sqrt(q) * z) ** 2) - q, 1e-3, 1 - 1e-12)
@@ -175,6 +185,11 @@ def test_exercise_answers(g):
     assert g["ex4_annealed"] == pytest.approx(-0.4 * (logsumexp(log_z) - np.log(20)) / 12, abs=1e-12)
     assert g["ex4_limit"] == pytest.approx(-np.sqrt(np.log(2)), abs=1e-14)
     assert g["ex4_annealed"] < g["ex4_quenched"]
+    # the exact annealed value lies below the limit; the 20-sample "annealed" estimate lies between the two here
+    assert g["ex4_annealed_exact"] == pytest.approx(-0.4 * np.log(2) - 1 / 1.6, abs=1e-14)
+    assert g["ex4_annealed_exact"] < g["ex4_limit"] < g["ex4_annealed"] < g["ex4_quenched"]
+    assert abs(g["ex4_annealed"] - g["ex4_limit"]) < abs(g["ex4_quenched"] - g["ex4_limit"])   # "happens to lie closer"
+    assert g["ex4_rel_var_z"] == pytest.approx(2.0**-12 * np.expm1(12 * 2.5**2 / 2), rel=1e-12)
 
 
 def test_budget(g):
