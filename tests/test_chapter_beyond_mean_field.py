@@ -76,6 +76,8 @@ def test_loops(g):
     assert g["ring_loop_err"] < 1e-12
     assert g["ring_bethe_gap"] == pytest.approx(np.log1p(np.tanh(1.0) ** 12) / 12, rel=1e-9)
     assert g["T_bethe"] == pytest.approx(1 / np.arctanh(1 / 3), rel=1e-14)
+    assert g["T_onsager"] == pytest.approx(2.269185314213022, rel=1e-14)          # Onsager 1944
+    assert g["T_onsager"] < g["T_bethe"] < 4
     assert 0 < g["lattice_dF_bp_T3"] < 0.5 * g["lattice_dF_naive_T3"]
     assert g["lattice_dF_bp_max"] < g["lattice_dF_naive_max"]
     assert g["lattice_bp_nonconv"] == 0
@@ -135,6 +137,8 @@ def test_sk(g):
     assert g["sk_rs_T03"] == pytest.approx(f_rs, abs=1e-7)
     assert g["sk_f8_T03"] > g["sk_f12_T03"] > g["sk_f16_T03"] > g["sk_rs_T03"]     # "moving towards RS"
     assert g["sk_rs_s_T01"] < 0 < g["sk_s16_T03"]
+    assert g["sk_rs_e0"] == pytest.approx(-0.7978845608028654, rel=1e-14)        # −√(2/π)
+    assert g["sk_rs_e0"] < -0.7632                                               # RS lies below Parisi's E0 (Crisanti–Rizzo)
     assert 0.15 < g["sk_rs_s_zero_T"] < 0.4
     # RS entropy s = β(e − f) with e_RS = −(β/2)(1 − q²), by adaptive quadrature: zero at the glued T, value at T = 0.1
     def rs_entropy(T):
@@ -156,6 +160,8 @@ def test_landscape(g):
     assert g["lm_ferro"] == 2
     assert 0.15 < g["lm_slope"] < 0.25                 # asymptotically 0.199 (Tanaka & Edwards 1980)
     assert g["lm_mean_16"] > 10
+    # a random-bond ring (1D, no RSB) has exponentially many single-flip-stable states too: counting is not RSB
+    assert g["lm_ring_16"] > g["lm_mean_16"] and g["lm_ring_slope"] > 0.15
 
 
 def test_what_can_go_wrong(g):
@@ -179,6 +185,9 @@ def test_exercise_answers(g):
     assert g["ex2_err_small"] == pytest.approx(errs[0.1], rel=1e-9)
     assert g["ex2_err_large"] == pytest.approx(errs[0.3], rel=1e-9)
     assert g["ex2_err_ratio"] > 9                       # faster than σ² for a tripled σ
+    assert g["ex2_cr_scale"] == pytest.approx(1 / np.sqrt(50_000), rel=1e-14)
+    assert g["ex2_rms_rel_spread"] == pytest.approx(1 / np.sqrt(56), rel=1e-14)
+    assert g["ex2_cr_scale"] < g["ex2_err_small"] < 2 * g["ex2_cr_scale"]         # "sampling-limited"
     assert g["ex3_err"] < 1e-10
     log_z = np.array([logsumexp(-disorder.rem_energies(12, seed=s) / 0.4) for s in range(20)])
     assert g["ex4_quenched"] == pytest.approx(np.mean(-0.4 * log_z / 12), abs=1e-12)
