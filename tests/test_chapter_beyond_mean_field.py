@@ -110,6 +110,8 @@ def test_inverse(g):
     assert g["inv_bias_naive"] < g["inv_err_naive_max"] < np.hypot(g["inv_bias_naive"], 2 * g["inv_cr_max"])
     assert 0.07 < g["inv_err_min_300"] <= g["inv_err_max_300"] < 0.12        # all ~ Cramér–Rao at 300 samples
     assert g["inv_tap_over_naive_3000"] > 1
+    # orders of the exact-moment bias in the coupling strength: naive O(J²), TAP O(J³)
+    assert 1.6 < g["inv_naive_bias_order"] < 2.3 and 2.7 < g["inv_tap_bias_order"] < 3.3
 
 
 def test_rem(g):
