@@ -73,7 +73,7 @@ def rem_energies(N: int, seed=None) -> np.ndarray:
 
 
 def rem_free_energy_limit(T):
-    """Quenched free energy per spin of the REM as N → ∞ (Derrida 1981, eq. 10 there in other units):
+    """Quenched free energy per spin of the REM as N → ∞ (Derrida 1981, PRB 24, 2613; there with variance NJ²/2):
 
         f(T) = −T ln 2 − 1/(4T)  for T >= T_c = 1/(2√ln 2),     f(T) = −√(ln 2)  for T < T_c.
 

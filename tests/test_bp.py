@@ -107,6 +107,27 @@ def test_loopy_ring_and_lattice_beat_naive_mean_field_but_are_not_exact():
         assert np.abs(res.magnetizations - m).max() < np.abs(naive.magnetizations - m).max()
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bethe_bounds_f_from_above_for_ferromagnets_only(seed):
+    """Ruozzi (2012, arXiv:1202.6035): for ferromagnetic pairwise couplings and any fields, Z_Bethe <= Z at every BP
+    fixed point, i.e. F_Bethe >= F. A loopy random graph with J_ij >= 0 obeys it; flipping the signs of the same
+    couplings (frustrated loops) is not covered, and the antiferromagnetic triangle violates it."""
+    rng = np.random.default_rng(seed)
+    n = 10
+    J = np.triu(rng.uniform(0.1, 1.0, (n, n)) * (rng.random((n, n)) < 0.4), 1)
+    J = J + J.T
+    h = rng.normal(0, 0.5, n)
+    for T in (0.8, 1.5, 3.0):
+        res = bp.belief_propagation(J, h, T=T, damping=0.3, max_iter=5000)
+        F, _, _ = _exact(J, h, T)
+        assert res.converged
+        assert res.free_energy >= F - 1e-12
+    triangle = -(np.ones((3, 3)) - np.eye(3))
+    res = bp.belief_propagation(triangle, T=1.0, init="zero")
+    F, _, _ = _exact(triangle, np.zeros(3), 1.0)
+    assert res.converged and res.free_energy < F - 0.1
+
+
 def test_ring_bethe_error_is_the_missing_loop():
     """On a ring without field, Z = (2cosh K)^n + (2sinh K)^n and Bethe gives the first term only."""
     n, T = 8, 0.9

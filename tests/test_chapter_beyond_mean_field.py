@@ -76,9 +76,13 @@ def test_loops(g):
     assert g["ring_loop_err"] < 1e-12
     assert g["ring_bethe_gap"] == pytest.approx(np.log1p(np.tanh(1.0) ** 12) / 12, rel=1e-9)
     assert g["T_bethe"] == pytest.approx(1 / np.arctanh(1 / 3), rel=1e-14)
+    assert g["T_onsager"] == pytest.approx(2.269185314213022, rel=1e-14)          # Onsager 1944
+    assert g["T_onsager"] < g["T_bethe"] < 4
     assert 0 < g["lattice_dF_bp_T3"] < 0.5 * g["lattice_dF_naive_T3"]
     assert g["lattice_dF_bp_max"] < g["lattice_dF_naive_max"]
     assert g["lattice_bp_nonconv"] == 0
+    # Ruozzi (2012): ferromagnetic couplings, any fields → F_Bethe ≥ F at every BP fixed point (up to rounding)
+    assert g["loops_dF_bp_min"] > -1e-12
     # antiferromagnetic triangle at T = 1: Z = 2e^{−3} + 6e, Bethe (u = 0) gives −T[3 ln 2 + 3 ln cosh 1]
     gap = -(3 * np.log(2) + 3 * np.log(np.cosh(1.0))) + np.log(2 * np.exp(-3.0) + 6 * np.exp(1.0))
     assert g["triangle_bethe_gap"] == pytest.approx(gap, abs=1e-12) and gap < 0
@@ -106,6 +110,8 @@ def test_inverse(g):
     assert g["inv_bias_naive"] < g["inv_err_naive_max"] < np.hypot(g["inv_bias_naive"], 2 * g["inv_cr_max"])
     assert 0.07 < g["inv_err_min_300"] <= g["inv_err_max_300"] < 0.12        # all ~ Cramér–Rao at 300 samples
     assert g["inv_tap_over_naive_3000"] > 1
+    # orders of the exact-moment bias in the coupling strength: naive O(J²), TAP O(J³)
+    assert 1.6 < g["inv_naive_bias_order"] < 2.3 and 2.7 < g["inv_tap_bias_order"] < 3.3
 
 
 def test_rem(g):
@@ -133,7 +139,17 @@ def test_sk(g):
     assert g["sk_rs_T03"] == pytest.approx(f_rs, abs=1e-7)
     assert g["sk_f8_T03"] > g["sk_f12_T03"] > g["sk_f16_T03"] > g["sk_rs_T03"]     # "moving towards RS"
     assert g["sk_rs_s_T01"] < 0 < g["sk_s16_T03"]
+    assert g["sk_rs_e0"] == pytest.approx(-0.7978845608028654, rel=1e-14)        # −√(2/π)
+    assert g["sk_rs_e0"] < -0.7632                                               # RS lies below Parisi's E0 (Crisanti–Rizzo)
     assert 0.15 < g["sk_rs_s_zero_T"] < 0.4
+    # RS entropy s = β(e − f) with e_RS = −(β/2)(1 − q²), by adaptive quadrature: zero at the glued T, value at T = 0.1
+    def rs_entropy(T):
+        b = 1 / T
+        qq = brentq(lambda q: gauss(lambda z: np.tanh(b * np.sqrt(q) * z) ** 2) - q, 1e-3, 1 - 1e-14)
+        f = -b / 4 * (1 - qq) ** 2 - T * gauss(lambda z: lc(b * np.sqrt(qq) * z))
+        return b * (-b / 2 * (1 - qq * qq) - f)
+    assert abs(rs_entropy(g["sk_rs_s_zero_T"])) < 1e-8
+    assert g["sk_rs_s_T01"] == pytest.approx(rs_entropy(0.1), abs=1e-8)
     # de Almeida–Thouless replicon at T = 0.5, by quadrature
     beta = 2.0
     q5 = brentq(lambda q: gauss(lambda z: np.tanh(beta * np.sqrt(q) * z) ** 2) - q, 1e-3, 1 - 1e-12)
@@ -146,6 +162,8 @@ def test_landscape(g):
     assert g["lm_ferro"] == 2
     assert 0.15 < g["lm_slope"] < 0.25                 # asymptotically 0.199 (Tanaka & Edwards 1980)
     assert g["lm_mean_16"] > 10
+    # a random-bond ring (1D, no RSB) has exponentially many single-flip-stable states too: counting is not RSB
+    assert g["lm_ring_16"] > g["lm_mean_16"] and g["lm_ring_slope"] > 0.15
 
 
 def test_what_can_go_wrong(g):
@@ -169,12 +187,20 @@ def test_exercise_answers(g):
     assert g["ex2_err_small"] == pytest.approx(errs[0.1], rel=1e-9)
     assert g["ex2_err_large"] == pytest.approx(errs[0.3], rel=1e-9)
     assert g["ex2_err_ratio"] > 9                       # faster than σ² for a tripled σ
+    assert g["ex2_cr_scale"] == pytest.approx(1 / np.sqrt(50_000), rel=1e-14)
+    assert g["ex2_rms_rel_spread"] == pytest.approx(1 / np.sqrt(56), rel=1e-14)
+    assert g["ex2_cr_scale"] < g["ex2_err_small"] < 2 * g["ex2_cr_scale"]         # "sampling-limited"
     assert g["ex3_err"] < 1e-10
     log_z = np.array([logsumexp(-disorder.rem_energies(12, seed=s) / 0.4) for s in range(20)])
     assert g["ex4_quenched"] == pytest.approx(np.mean(-0.4 * log_z / 12), abs=1e-12)
     assert g["ex4_annealed"] == pytest.approx(-0.4 * (logsumexp(log_z) - np.log(20)) / 12, abs=1e-12)
     assert g["ex4_limit"] == pytest.approx(-np.sqrt(np.log(2)), abs=1e-14)
     assert g["ex4_annealed"] < g["ex4_quenched"]
+    # the exact annealed value lies below the limit; the 20-sample "annealed" estimate lies between the two here
+    assert g["ex4_annealed_exact"] == pytest.approx(-0.4 * np.log(2) - 1 / 1.6, abs=1e-14)
+    assert g["ex4_annealed_exact"] < g["ex4_limit"] < g["ex4_annealed"] < g["ex4_quenched"]
+    assert abs(g["ex4_annealed"] - g["ex4_limit"]) < abs(g["ex4_quenched"] - g["ex4_limit"])   # "happens to lie closer"
+    assert g["ex4_rel_var_z"] == pytest.approx(2.0**-12 * np.expm1(12 * 2.5**2 / 2), rel=1e-12)
 
 
 def test_budget(g):
