@@ -93,7 +93,8 @@ def test_data_processing_and_sufficiency(g):
 def test_cheap_network_exists_but_is_not_found(g):
     assert g["cheap_tree_params"] == 16 * 8 + 16 + 16 * 8 + 8 + 8 * 4 + 4 + 4 + 1
     assert g["cheap_tree_err"] < 1e-4
-    assert g["cheap_tree_trained_best"] > 0.5  # "no better than predicting the mean"
+    # "no better than predicting the mean": the mean predictor scores 1 (+ O(1/1000) for the training-set mean)
+    assert g["cheap_tree_trained_best"] > 0.95
 
 
 def test_inclusion_exclusion_slopes(g):
@@ -129,3 +130,10 @@ def test_exercise_answers(g):
             assert 0 < g[f"cheap_ex3_{key}_{s}"] < 1.5
     assert g["cheap_ex3_shallow_wins"] in (0, 1, 2, 3)
     assert g["cheap_ex3_deep_spread"] >= 1
+
+
+def test_tanh_odd_product(g):
+    """Bias-free tanh (even derivatives vanish at 0): 2^(n-1) = 4 neurons multiply n = 3 inputs with error ∝ λ²."""
+    assert g["cheap_tanh_odd_neurons"] == 4
+    # next correction relative O(λ²) ≤ 1e−3 over λ ∈ [3e−3, 3e−2]: the fitted exponent is 2 to a few 1e−3
+    assert g["cheap_tanh_odd_slope"] == pytest.approx(2.0, abs=0.01)
