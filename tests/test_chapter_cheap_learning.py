@@ -137,3 +137,22 @@ def test_tanh_odd_product(g):
     assert g["cheap_tanh_odd_neurons"] == 4
     # next correction relative O(λ²) ≤ 1e−3 over λ ∈ [3e−3, 3e−2]: the fitted exponent is 2 to a few 1e−3
     assert g["cheap_tanh_odd_slope"] == pytest.approx(2.0, abs=0.01)
+
+
+def test_central_limit_block_sums(g):
+    """Excess kurtosis of block sums of an Ising chain falls like g_inf/N; g_inf from the transfer matrix."""
+    K = g["cheap_clt_K"]
+    # independent route to c4/c2²: fourth finite difference of ln λ(h) (step 1e−2: truncation ~1e−4 relative)
+    def log_lam(h):
+        return math.log(math.exp(K) * math.cosh(h) + math.sqrt(math.exp(2 * K) * math.sinh(h) ** 2 + math.exp(-2 * K)))
+    d = 1e-2
+    c2 = (log_lam(d) - 2 * log_lam(0) + log_lam(-d)) / d**2
+    c4 = (log_lam(2 * d) - 4 * log_lam(d) + 6 * log_lam(0) - 4 * log_lam(-d) + log_lam(-2 * d)) / d**4
+    assert c2 == pytest.approx(math.exp(2 * K), rel=1e-4)
+    assert g["cheap_clt_g_inf"] == pytest.approx(c4 / c2**2, rel=1e-3)
+    # independent spins would give −2/N; the exact g₂ shrinks with N
+    assert g["cheap_clt_g2_4"] < g["cheap_clt_g2_64"] < g["cheap_clt_g2_256"] < 0
+    # N g₂ → g_inf with an O(1/N) boundary correction: the deviation shrinks fourfold from N = 64 to 256
+    dev64, dev256 = (abs(g[f"cheap_clt_Ng2_{N}"] - g["cheap_clt_g_inf"]) for N in (64, 256))
+    assert dev256 < 5 / 256
+    assert dev64 / dev256 == pytest.approx(4.0, rel=0.1)
