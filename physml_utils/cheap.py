@@ -202,8 +202,9 @@ def product_network(n: int, lam: float, kind: str = "deep", activation="softplus
     because Σₛ (∏sᵢ)(s·x)ᵏ vanishes for k < n and for k − n odd. For n = 2 this is the gate. The bias b must
     have σ⁽ⁿ⁾(b) ≠ 0 (``bias=None`` picks one with :func:`expansion_bias`). Lin, Tegmark & Rolnick (2017, Appendix
     A) and Rolnick & Tegmark (2018, arXiv:1705.05502, Theorem 4.2) prove that 2ⁿ neurons are necessary for
-    networks *without biases* whose Taylor polynomial of degree n at 0 must equal the product. With an output
-    bias, 2ⁿ − 1 neurons suffice (``kind="inclusion_exclusion"``, :func:`inclusion_exclusion_product`), at the
+    networks *without biases* whose Taylor polynomial of degree n at 0 must equal the product, for σ whose Taylor
+    coefficients at 0 are non-zero up to order n (bias-free tanh, whose even ones vanish, needs only 2ⁿ⁻¹ for
+    odd n). With an output bias, 2ⁿ − 1 neurons suffice (``kind="inclusion_exclusion"``, :func:`inclusion_exclusion_product`), at the
     price of an O(λ) instead of O(λ²) relative error.
 
     ``kind="inclusion_exclusion"``: one hidden layer of 2ⁿ − 1 neurons, one per non-empty subset S of the inputs,

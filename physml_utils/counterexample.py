@@ -1,4 +1,4 @@
-"""Lin & Tegmark's counter-example to "RBM training is exact RG", and Mehta & Schwab's trace condition, by enumeration.
+"""Lin & Tegmark's counter-example (free energy preserved, distribution not) and the trace condition, by enumeration.
 
 Lin, Tegmark & Rolnick (2017, J. Stat. Phys. 168, 1223; arXiv:1608.08225, appendix of v1/v2) take a Hamiltonian
 H(y) of n spins with Z = Σ_y e^{−H(y)}, an arbitrary function K(y), Z̃ = Σ_y e^{−H(y)−K(y)}, and the joint

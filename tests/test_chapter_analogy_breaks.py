@@ -117,7 +117,8 @@ def test_shuffled_lattice(g):
     assert g["ab_sh_found_shuffled"] > 0.8
     assert g["ab_sh_learned_shuffled"] > 0.95 and g["ab_sh_true"] > 0.95
     assert abs(g["ab_sh_learned_shuffled"] - g["ab_sh_true"]) < 0.03
-    assert g["ab_sh_pca_lattice"] < 0.65  # PCA keeps little of T here
+    # PCA keeps nothing measurable of T here: "at chance within its standard error" (0.025 on 400 configurations)
+    assert abs(g["ab_sh_pca_lattice"] - 0.5) < 2 * 0.025
 
 
 def test_rsmi_exhaustive_search(g):

@@ -93,7 +93,8 @@ def test_data_processing_and_sufficiency(g):
 def test_cheap_network_exists_but_is_not_found(g):
     assert g["cheap_tree_params"] == 16 * 8 + 16 + 16 * 8 + 8 + 8 * 4 + 4 + 4 + 1
     assert g["cheap_tree_err"] < 1e-4
-    assert g["cheap_tree_trained_best"] > 0.5  # "no better than predicting the mean"
+    # "no better than predicting the mean": the mean predictor scores 1 (+ O(1/1000) for the training-set mean)
+    assert g["cheap_tree_trained_best"] > 0.95
 
 
 def test_inclusion_exclusion_slopes(g):
@@ -129,3 +130,29 @@ def test_exercise_answers(g):
             assert 0 < g[f"cheap_ex3_{key}_{s}"] < 1.5
     assert g["cheap_ex3_shallow_wins"] in (0, 1, 2, 3)
     assert g["cheap_ex3_deep_spread"] >= 1
+
+
+def test_tanh_odd_product(g):
+    """Bias-free tanh (even derivatives vanish at 0): 2^(n-1) = 4 neurons multiply n = 3 inputs with error ∝ λ²."""
+    assert g["cheap_tanh_odd_neurons"] == 4
+    # next correction relative O(λ²) ≤ 1e−3 over λ ∈ [3e−3, 3e−2]: the fitted exponent is 2 to a few 1e−3
+    assert g["cheap_tanh_odd_slope"] == pytest.approx(2.0, abs=0.01)
+
+
+def test_central_limit_block_sums(g):
+    """Excess kurtosis of block sums of an Ising chain falls like g_inf/N; g_inf from the transfer matrix."""
+    K = g["cheap_clt_K"]
+    # independent route to c4/c2²: fourth finite difference of ln λ(h) (step 1e−2: truncation ~1e−4 relative)
+    def log_lam(h):
+        return math.log(math.exp(K) * math.cosh(h) + math.sqrt(math.exp(2 * K) * math.sinh(h) ** 2 + math.exp(-2 * K)))
+    d = 1e-2
+    c2 = (log_lam(d) - 2 * log_lam(0) + log_lam(-d)) / d**2
+    c4 = (log_lam(2 * d) - 4 * log_lam(d) + 6 * log_lam(0) - 4 * log_lam(-d) + log_lam(-2 * d)) / d**4
+    assert c2 == pytest.approx(math.exp(2 * K), rel=1e-4)
+    assert g["cheap_clt_g_inf"] == pytest.approx(c4 / c2**2, rel=1e-3)
+    # independent spins would give −2/N; the exact g₂ shrinks with N
+    assert g["cheap_clt_g2_4"] < g["cheap_clt_g2_64"] < g["cheap_clt_g2_256"] < 0
+    # N g₂ → g_inf with an O(1/N) boundary correction: the deviation shrinks fourfold from N = 64 to 256
+    dev64, dev256 = (abs(g[f"cheap_clt_Ng2_{N}"] - g["cheap_clt_g_inf"]) for N in (64, 256))
+    assert dev256 < 5 / 256
+    assert dev64 / dev256 == pytest.approx(4.0, rel=0.1)
