@@ -120,6 +120,35 @@ def test_glauber(g):
     assert g["cw_m_08"] == pytest.approx(0.7104, abs=1e-3)  # root of m = tanh(m/0.8)
 
 
+def _mixture_free_energy(m, T):
+    """α → 0 mean-field free energy per neuron, ½|m|² − T <ln 2cosh(β ξ·m)> over 4 patterns' bits (AGS 1985)."""
+    bits = np.array([[a, b, c, d] for a in (-1, 1) for b in (-1, 1) for c in (-1, 1) for d in (-1, 1)], float)
+    return 0.5 * m @ m - T * np.mean(np.log(2 * np.cosh(bits @ m / T)))
+
+
+def _mixture_is_stable(T):
+    """Independent of the chapter: the 3-mixture by iteration, its 4×4 Hessian by finite differences."""
+    m = 1.0
+    bits3 = np.array([[a, b, c] for a in (-1, 1) for b in (-1, 1) for c in (-1, 1)], float)
+    for _ in range(20_000):
+        m = np.mean(bits3[:, 0] * np.tanh(bits3.sum(axis=1) * m / T))
+    x0, h = np.array([m, m, m, 0.0]), 1e-4
+    H = np.empty((4, 4))
+    for i in range(4):
+        for j in range(4):
+            ei, ej = np.eye(4)[i] * h, np.eye(4)[j] * h
+            H[i, j] = (_mixture_free_energy(x0 + ei + ej, T) - _mixture_free_energy(x0 + ei - ej, T)
+                       - _mixture_free_energy(x0 - ei + ej, T) + _mixture_free_energy(x0 - ei - ej, T)) / (4 * h * h)
+    return np.linalg.eigvalsh(H).min() > 0
+
+
+def test_mixture_temperature(g):
+    # Amit, Gutfreund & Sompolinsky (PRA 32, 1007, 1985), abstract: mixtures stable "below T ≈ 0.46"
+    assert g["T_mix3"] == pytest.approx(0.46, abs=0.005)
+    assert _mixture_is_stable(g["T_mix3"] - 0.01) and not _mixture_is_stable(g["T_mix3"] + 0.01)
+    assert g["m_mix3_T0"] == pytest.approx(0.5, abs=1e-6)  # T → 0: overlap ½ with each pattern
+
+
 def test_rbm_equivalence(g):
     assert g["rbm_max_abs_err"] < 1e-12
     assert g["rbm_kl"] < 1e-12
