@@ -120,6 +120,34 @@ def test_glauber(g):
     assert g["cw_m_08"] == pytest.approx(0.7104, abs=1e-3)  # root of m = tanh(m/0.8)
 
 
+def _ags_overlap_quad(T, alpha, iterations=200):
+    """Independent of the chapter: the finite-T replica-symmetric equations with scipy quadrature."""
+    from scipy.integrate import quad
+
+    beta, m, q = 1 / T, 1.0, 1.0
+    gauss = lambda f: quad(lambda z: f(z) * math.exp(-z * z / 2) / math.sqrt(2 * math.pi), -12, 12)[0]  # noqa: E731
+    for _ in range(iterations):
+        r = q / (1 - beta * (1 - q)) ** 2
+        a = math.sqrt(alpha * r)
+        m, q = gauss(lambda z: math.tanh(beta * (m + a * z))), gauss(lambda z: math.tanh(beta * (m + a * z)) ** 2)
+    return m
+
+
+def test_glauber_finite_load(g):
+    assert g["alpha_T"] == pytest.approx(0.005, abs=1e-15)
+    assert g["ags_m_05"] == pytest.approx(_ags_overlap_quad(0.5, 0.005), abs=1e-6)
+    # simulation vs the finite-load equations away from T_M: binning errors with 8 bins (Student t, 7 d.o.f.),
+    # 7 temperatures: |z| < 5 has a family-wise false-alarm rate near 1 %
+    assert g["ags_max_z"] < 5 and g["ags_T_max_z"] <= 0.75
+    assert abs(g["glauber_m_05"] - g["ags_m_05"]) < 5 * g["glauber_m_05_se"]
+    # small-α expansion of the retrieval temperature, T_M ≈ 1 − 1.95 √α (Amit, Gutfreund & Sompolinsky 1987)
+    assert g["T_M_005"] == pytest.approx(1 - 1.95 * math.sqrt(0.005), abs=0.005)
+    assert g["T_M_005"] < 0.9  # "not at T = 1": retrieval is gone at T = 0.9, where tanh(m/T) still has m ≈ 0.525
+    assert g["cw_m_09"] == pytest.approx(0.5254, abs=1e-3)
+    assert g["glauber_m_09"] < 0.15  # memory lost above T_M (O(1/√N) fluctuations and slow decay)
+    assert 0.5 < g["T_M_05"] < 0.6  # below the T = 0.8 of the small-multiples figure
+
+
 def _mixture_free_energy(m, T):
     """α → 0 mean-field free energy per neuron, ½|m|² − T <ln 2cosh(β ξ·m)> over 4 patterns' bits (AGS 1985)."""
     bits = np.array([[a, b, c, d] for a in (-1, 1) for b in (-1, 1) for c in (-1, 1) for d in (-1, 1)], float)
