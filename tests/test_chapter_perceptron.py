@@ -96,6 +96,7 @@ def test_gibbs_learning(g):
     # 0.002–0.008, towards the curve (the sampler itself matches exact rejection sampling at N = 8)
     assert g["gibbs_max_rel_pct"] < 12
     assert -8 < g["gibbs_mean_rel_pct"] < 2  # "they lie below it": a deficit, from mixing and/or finite N
+    assert g["gibbs_n_below"] >= 3
     assert g["gibbs_max_z"] < 6
     assert g["gibbs_eps_a4_theory"] == pytest.approx(pc.generalization_error(pc.gibbs_overlap(4.0)), rel=1e-9)
     assert abs(g["gibbs_eps_a4"] - g["gibbs_eps_a4_theory"]) < 4 * g["gibbs_eps_a4_se"] + 0.08 * g["gibbs_eps_a4_theory"]
