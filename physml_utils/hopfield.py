@@ -25,7 +25,8 @@ Capacity: in a stored pattern the field on neuron i is ξ_i[(N−1)/N + X/N] wit
 independent ±1 terms ("crosstalk"), so the probability that a bit is unstable is the binomial tail
 P(X < −(N−1)) (:func:`one_step_error_exact`), which for large N at fixed α = P/N tends to
 ½ erfc(1/√(2α)) (:func:`one_step_error`; Hertz, Krogh & Palmer 1991, ch. 2). The retrieval states of the
-full dynamics disappear at α_c ≈ 0.138 (Amit, Gutfreund & Sompolinsky 1985, Phys. Rev. Lett. 55, 1530).
+full dynamics cease to exist at α_c ≈ 0.138 in the replica-symmetric theory (Amit, Gutfreund & Sompolinsky
+1985, Phys. Rev. Lett. 55, 1530).
 """
 
 from __future__ import annotations
@@ -548,8 +549,10 @@ def rs_critical_capacity() -> tuple[float, float]:
     """(α_c, m_c): the largest α with a zero-temperature replica-symmetric retrieval state, and its overlap.
 
     At T = 0 the replica-symmetric saddle point of Amit, Gutfreund & Sompolinsky (1987, Ann. Phys. 173, 30)
-    reduces to m = erf(y) with y(√(2α) + (2/√π) e^{−y²}) = erf(y); α(y) has a maximum α_c ≈ 0.138 at which the
-    retrieval overlap jumps from m_c ≈ 0.967 to zero.
+    reduces to m = erf(y) with y(√(2α) + (2/√π) e^{−y²}) = erf(y); α(y) has a maximum α_c ≈ 0.138, the largest
+    load at which the retrieval solution exists (it disappears there with overlap m_c ≈ 0.967, leaving only the
+    m = 0 spin-glass solutions). Above α ≈ 0.05 the retrieval states are already only metastable, and replica
+    symmetry breaking shifts α_c to ≈ 0.1382 (Steffan & Kühn 1994, Z. Phys. B 95, 249).
 
     >>> a_c, m_c = rs_critical_capacity()
     >>> round(a_c, 4), round(m_c, 3)

@@ -304,7 +304,8 @@ def gardner_capacity(kappa) -> np.ndarray | float:
     """Gardner's capacity α_c(κ) = [∫_{−κ}^∞ Dt (t+κ)²]^{−1}, Dt the standard Gaussian measure (κ >= 0).
 
     The replica-symmetric result of Gardner (1988, eq. (30)) for random patterns as N → ∞; exact here because
-    the space of solutions is convex (connected). In closed form the integral is
+    for κ >= 0 the solutions form a convex cone (one connected region, RS saddle point stable: Gardner & Derrida
+    1988; proved rigorously by Shcherbina & Tirozzi 2003, Commun. Math. Phys. 234, 383). In closed form the integral is
     (1+κ²) H(−κ) + κ φ(κ), H the Gaussian tail and φ the density, so α_c(0) = 2.
 
     >>> float(gardner_capacity(0.0))

@@ -73,7 +73,8 @@ def test_ridge(g):
     assert g["ridge_at1_opt"] == pytest.approx(pc.ridge_learning_curve(1.0, 0.5, 0.25), rel=1e-12)
     assert g["ridge_at1_opt"] < 0.5
     assert g["ridge_peak_th_small"] == pytest.approx(pc.ridge_learning_curve(0.9, 0.5, 1e-3), rel=1e-12)
-    # near the peak, 8 fits at N = 200 fluctuate strongly: only the order of magnitude is claimed
+    # near the peak, 16 fits at N = 200 fluctuate strongly (heavy-tailed: the smallest eigenvalue of M enters):
+    # only the order of magnitude is claimed
     assert 0.5 * g["ridge_peak_th_small"] < g["ridge_peak_sim_small"] < 1.5 * g["ridge_peak_th_small"]
 
 
@@ -90,10 +91,13 @@ def test_gibbs_learning(g):
     assert g["gibbs_alpha_eps_400"] == pytest.approx(g["gibbs_const"], abs=2e-3)  # α = 400: O(1/α) corrections
     assert g["gibbs_N"] == 50
     assert g["gibbs_sd_a4"] == pytest.approx(4 * g["gibbs_eps_a4_se"], rel=1e-9)  # 16 chains: s.e. = sd/4
-    # N = 50 against N → ∞: statistical error (16 chains) plus finite-size corrections, measured at α = 4 as
-    # −4 % ± 2 % over 150 chains at N = 25–100 (the sampler itself matches exact rejection sampling at N = 8)
+    # N = 50 against N → ∞: statistical error (16 chains) plus a systematic deficit of a few per cent that the
+    # chapter attributes to finite N and/or chains (40 N steps from the perceptron-rule start) not fully mixed: in a
+    # review run, 64 teachers at α = 2 and 4, extending the chains by 160 N steps moved the mean error up by
+    # 0.002–0.008, towards the curve (the sampler itself matches exact rejection sampling at N = 8)
     assert g["gibbs_max_rel_pct"] < 12
-    assert abs(g["gibbs_mean_rel_pct"]) < 8
+    assert -8 < g["gibbs_mean_rel_pct"] < 2  # "they lie below it": a deficit, from mixing and/or finite N
+    assert g["gibbs_n_below"] >= 3
     assert g["gibbs_max_z"] < 6
     assert g["gibbs_eps_a4_theory"] == pytest.approx(pc.generalization_error(pc.gibbs_overlap(4.0)), rel=1e-9)
     assert abs(g["gibbs_eps_a4"] - g["gibbs_eps_a4_theory"]) < 4 * g["gibbs_eps_a4_se"] + 0.08 * g["gibbs_eps_a4_theory"]
@@ -118,6 +122,8 @@ def test_exercise_answers(g):
         assert g[key] == pytest.approx(pc.gardner_capacity(kappa), rel=1e-8)
     assert g["ex3_k1"] == pytest.approx(g["gardner_kappa_a1"], abs=1e-8)
     assert g["ex4_best_ridge"] == pytest.approx(0.25, abs=0.005)
+    assert g["ex4_formula_err"] < 1e-12
+    assert g["ex4_max_z"] < 4  # 2 loads, 8 fits each (Student t, 7 d.o.f.)
     R = pc.gibbs_overlap(4.0)
     assert g["ex5_R"] == pytest.approx(R, rel=1e-9)
     assert g["ex5_eps_bayes_th"] == pytest.approx(math.acos(math.sqrt(R)) / math.pi, rel=1e-9)
