@@ -70,6 +70,9 @@ def _logistic_d(k: int, x: np.ndarray) -> np.ndarray:
 
 
 def _tanh_d(k: int, x: np.ndarray) -> np.ndarray:
+    if k == 1:  # backpropagation's case, every step: 1 − t², the same floating-point operations as Horner's polyval
+        t = np.tanh(x)
+        return 1.0 - t * t
     return P.polyval(np.tanh(x), _chain_poly(k, "tanh"))
 
 
