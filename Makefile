@@ -6,6 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.physml-installed
 JB_FLAGS := --all -W -n --keep-going
+JOBS   ?= 2
 
 .PHONY: install book notebooks test bench clean
 
@@ -20,8 +21,10 @@ $(STAMP): pyproject.toml constraints.txt
 notebooks: $(STAMP)
 	$(PY) scripts/export_notebooks.py --out _build/site_extra/notebooks --site _build/html
 
+# Every chapter is executed afresh, JOBS kernels at a time, with each cell's wall and CPU time recorded (the status
+# page's table), then Jupyter Book builds with $(JB_FLAGS) from those outputs (scripts/build_book.py).
 book: notebooks
-	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
+	$(PY) scripts/build_book.py --jobs $(JOBS)
 	@echo "Open $(CURDIR)/_build/html/index.html in a browser."
 
 test: $(STAMP)
