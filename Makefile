@@ -27,8 +27,10 @@ book: notebooks
 	$(PY) scripts/build_book.py --jobs $(JOBS)
 	@echo "Open $(CURDIR)/_build/html/index.html in a browser."
 
+# Two pytest-xdist workers: one builds the book (once, tests/conftest.py) and runs every test that reads it, the
+# other takes the unit tests meanwhile.
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
