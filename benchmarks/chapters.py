@@ -6,6 +6,10 @@ that cache (``warm``). The budgets are for an idle 2-core machine: ≤ 20 s cold
 ≤ 150 s for the whole book. They are checked on the kernel's CPU time, which other processes on a shared machine
 do not inflate; the wall time is printed beside it with the load average, so a reader can tell a loaded machine
 from a slow chapter. A chapter over budget is marked, never failed: a timing is not a unit test.
+
+CPU time is not entirely independent of load either: on the shared 2-vCPU machine of December 2026 the same
+unchanged cell took from 8.6 to 11.6 s of CPU in runs at load averages 11 and 6 (hyperthread siblings and
+steal time), so compare runs made side by side, or on an idle machine.
 """
 
 from __future__ import annotations
