@@ -7,6 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.physml-installed
 JB_FLAGS := --all -W -n --keep-going
+JOBS   ?= 2
 
 .PHONY: install book notebooks pdf test bench clean
 
@@ -21,8 +22,10 @@ $(STAMP): pyproject.toml constraints.txt
 notebooks: $(STAMP)
 	$(PY) scripts/export_notebooks.py --out _build/site_extra/notebooks --site _build/html
 
+# Every chapter is executed afresh, JOBS kernels at a time, with each cell's wall and CPU time recorded (the status
+# page's table), then Jupyter Book builds with $(JB_FLAGS) from those outputs (scripts/build_book.py).
 book: notebooks
-	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
+	$(PY) scripts/build_book.py --jobs $(JOBS)
 	$(PY) scripts/make_pdf.py
 	@echo "Open $(CURDIR)/_build/html/index.html in a browser."
 
@@ -31,8 +34,10 @@ pdf: $(STAMP)
 	test -f _build/html/index.html || $(MAKE) book
 	$(PY) scripts/make_pdf.py
 
+# Two pytest-xdist workers: one builds the book (once, tests/conftest.py) and runs every test that reads it, the
+# other takes the unit tests meanwhile.
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -1,8 +1,10 @@
-"""Run every ``benchmarks/bench_*.py`` and print one Markdown table of medians and ratios.
+"""Run every ``benchmarks/bench_*.py`` and print one Markdown table of medians and ratios, then the chapter-time
+table (``benchmarks/chapters.py``: every chapter executed with a cold and a warm numba cache, against the budgets).
 
 Each module exposes ``run() -> list[dict]`` with keys ``benchmark``, ``ours_s``, ``baseline_s``, ``ratio``
 (baseline / ours, > 1 means we are faster) and ``note``. Everything runs single-threaded (numba and BLAS) so
-that ratios compare algorithms, not core counts. ``python -m benchmarks ising rbm`` runs a subset.
+that ratios compare algorithms, not core counts. ``python -m benchmarks ising rbm`` runs a subset of the kernel
+benchmarks; ``python -m benchmarks chapters`` only the chapter table (``chapters ising rg``: those chapters).
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ def _fmt(seconds: float | None) -> str:
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
+    if argv[:1] == ["chapters"]:
+        from benchmarks import chapters
+
+        print(chapters.table(chapters.run(argv[1:] or None)))
+        return 0
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
     if argv:
         names = [n for n in names if n.removeprefix("bench_") in argv]
@@ -50,6 +57,11 @@ def main(argv: list[str]) -> int:
                     f"{'–' if ratio is None else f'{ratio:.2f}×'} | {row.get('note', '')} |",
                     flush=True,
                 )
+    if not argv:
+        from benchmarks import chapters
+
+        print()
+        print(chapters.table(chapters.run()), flush=True)
     return 0
 
 

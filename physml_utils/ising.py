@@ -722,9 +722,10 @@ _Z_LOCAL = 2.17
 @njit(cache=True)
 def _metropolis_sample(X0, X1, S0, S1, t2, t4, n_burn, n_between, out):
     empty = np.empty(0, dtype=np.int64)
-    _metropolis_run(X0, X1, S0, S1, t2, t4, n_burn, 0, 0, empty, empty, empty)
+    zero = np.int64(0)  # not a literal 0: numba would compile another specialisation of the callee for it
+    _metropolis_run(X0, X1, S0, S1, t2, t4, n_burn, zero, zero, empty, empty, empty)
     for i in range(out.shape[0]):
-        _metropolis_run(X0, X1, S0, S1, t2, t4, n_between, 0, 0, empty, empty, empty)
+        _metropolis_run(X0, X1, S0, S1, t2, t4, n_between, zero, zero, empty, empty, empty)
         _merge(X0, X1, out[i])
 
 
@@ -732,10 +733,11 @@ def _metropolis_sample(X0, X1, S0, S1, t2, t4, n_burn, n_between, out):
 def _wolff_until(spins, thr, state, q, min_flips):
     """Flip clusters until at least ``min_flips`` spins have flipped; returns (clusters, flips)."""
     empty = np.empty(0, dtype=np.int64)
+    zero, one = np.int64(0), np.int64(1)  # typed int64 like the Python callers': one compiled _wolff_run
     n = 0
     flips = 0
     while flips < min_flips:
-        flips += _wolff_run(spins, thr, state, q, 1, 0, 0, empty, empty, empty)
+        flips += _wolff_run(spins, thr, state, q, one, zero, zero, empty, empty, empty)
         n += 1
     return n, flips
 
@@ -743,9 +745,13 @@ def _wolff_until(spins, thr, state, q, min_flips):
 @njit(cache=True)
 def _wolff_sample(spins, thr, state, q, n_between, out):
     empty = np.empty(0, dtype=np.int64)
+    zero = np.int64(0)
     for i in range(out.shape[0]):
-        _wolff_run(spins, thr, state, q, n_between, 0, 0, empty, empty, empty)
-        out[i] = spins
+        _wolff_run(spins, thr, state, q, n_between, zero, zero, empty, empty, empty)
+        # an explicit copy: numba's array-to-slice assignment `out[i] = spins` alone took ~5 s to compile
+        for r in range(spins.shape[0]):
+            for c in range(spins.shape[1]):
+                out[i, r, c] = spins[r, c]
 
 
 def sample(
@@ -838,7 +844,7 @@ def _wolff_burn_and_sample(spins, beta, n_burn, n_between, rng, out):
     if n_burn is None:
         n_burn, flips = _wolff_until(spins, thr, state, q, BURN_IN * L * L)
     else:
-        flips = _wolff_run(spins, thr, state, q, n_burn, 0, 0, empty, empty, empty)
+        flips = _wolff_run(spins, thr, state, q, n_burn, np.int64(0), np.int64(0), empty, empty, empty)
     if n_between is None:
         if n_burn == 0:  # no burn-in to learn the mean cluster size from: a pilot run on a copy
             n_burn, flips = _wolff_until(spins.copy(), thr, state, q, BURN_IN * L * L)

@@ -23,6 +23,7 @@ from numpy.polynomial import polynomial as P
 from scipy.special import expit
 
 from ._validate import as_generator, check_int, check_real, check_real_array
+from .rbm import _single_threaded_blas
 
 __all__ = ["Activation", "get_activation", "ACTIVATIONS", "MLP"]
 
@@ -66,10 +67,15 @@ def _chain_poly(k: int, kind: str) -> np.ndarray:
 
 
 def _logistic_d(k: int, x: np.ndarray) -> np.ndarray:
+    if k == 0:  # softplus′ in every backpropagation step: p_0(g) = g, what polyval would return
+        return expit(x)
     return P.polyval(expit(x), _chain_poly(k, "logistic"))
 
 
 def _tanh_d(k: int, x: np.ndarray) -> np.ndarray:
+    if k == 1:  # backpropagation's case, every step: 1 − t², the same floating-point operations as Horner's polyval
+        t = np.tanh(x)
+        return 1.0 - t * t
     return P.polyval(np.tanh(x), _chain_poly(k, "tanh"))
 
 
@@ -271,6 +277,11 @@ class MLP:
         if batch_size is not None:
             batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=N)
         rng = as_generator(seed)
+        with _single_threaded_blas():  # tiny matrix products: idle BLAS threads only spin (as in rbm's loops)
+            return self._adam(X, y, steps, lr, batch_size, rng, callback)
+
+    def _adam(self, X, y, steps, lr, batch_size, rng, callback) -> "MLP":
+        N = X.shape[0]
         params = self.weights + self.biases
         m = [np.zeros_like(p) for p in params]
         v = [np.zeros_like(p) for p in params]

@@ -26,7 +26,6 @@ from scipy.special import expit, gammaln, logsumexp
 
 from . import enumeration, inverse_ising
 from ._validate import as_generator, check_int, check_real, check_spins
-from .rbm import _single_threaded_blas
 
 __all__ = [
     "GENERATIVE",
@@ -105,6 +104,39 @@ def phase_problem(L: int = 4, temperatures: Sequence[float] = (1.8, 3.0), prior:
     return PhaseProblem(L, T, prior, states, energy, states.sum(axis=1, dtype=np.int64), probs, joint)
 
 
+_CONTROLLER = None
+
+
+def _single_threaded():
+    """Context manager limiting BLAS *and* OpenMP to one thread (threadpoolctl).
+
+    scikit-learn's logistic loss runs OpenMP loops on every core; for the tiny fits here the worker threads only
+    spin: with two threads a fit took ~20 ms of CPU, with one ~2 ms (and a limit set before scikit-learn is
+    imported does not reach its OpenMP runtime, so the controller is created after importing it).
+    """
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        import sklearn.linear_model  # noqa: F401  (loads the OpenMP runtime the controller must see)
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1)
+
+
+def _states_float(problem: PhaseProblem) -> np.ndarray:
+    """The problem's states as float64, (2^n, n), computed once per problem (kept beside it, keyed by identity)."""
+    key = id(problem.states)
+    hit = _STATES_FLOAT.get(key)
+    if hit is None or hit[0] is not problem.states:
+        hit = (problem.states, problem.states.astype(float))
+        _STATES_FLOAT.clear()  # one problem at a time is the use; never keep more than one 8 MB copy
+        _STATES_FLOAT[key] = hit
+    return hit[1]
+
+
+_STATES_FLOAT: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
 def _check_problem(problem) -> PhaseProblem:
     if not isinstance(problem, PhaseProblem):
         raise TypeError(f"problem must be a PhaseProblem (from phase_problem), got {type(problem).__name__}")
@@ -149,11 +181,13 @@ def exact_scores(problem: PhaseProblem, log_odds) -> dict[str, float]:
     """
     problem = _check_problem(problem)
     f = _check_log_odds(problem, log_odds)
-    p_x = problem.joint.sum(axis=1)
+    j0, j1 = problem.joint[:, 0], problem.joint[:, 1]
+    p_x = j0 + j1
     yhat = f > 0
-    accuracy = float(problem.joint[yhat, 1].sum() + problem.joint[~yhat, 0].sum())
-    log_loss = float(problem.joint[:, 0] @ np.logaddexp(0.0, f) + problem.joint[:, 1] @ np.logaddexp(0.0, -f))
-    ece = float(p_x @ np.abs(expit(f) - problem.joint[:, 1] / p_x))
+    accuracy = float(np.where(yhat, j1, j0).sum())
+    softplus = np.logaddexp(0.0, f)  # ln(1 + e^f); ln(1 + e^{−f}) = softplus − f
+    log_loss = float(j0 @ softplus + j1 @ (softplus - f))
+    ece = float(np.abs(expit(f) * p_x - j1).sum())  # Σ_x p(x)|σ(f) − p(1|x)|
     return {"accuracy": accuracy, "log_loss": log_loss, "ece": ece}
 
 
@@ -278,6 +312,27 @@ def _features(kind: str, X: np.ndarray, L: int) -> np.ndarray:
     return np.concatenate([S[:, iu[0]] * S[:, iu[1]], S], axis=1)
 
 
+def _state_decision(kind: str, clf, problem: PhaseProblem) -> np.ndarray:
+    """clf.decision_function on the features of every state, without building them again for all 2^n states.
+
+    E and M of every state are already in the problem; for ``"pairs"`` the 2^n × n(n+1)/2 feature matrix (70 MB
+    at n = 16) is replaced by the quadratic form Σ_{i<j} w_ij s_i s_j + Σ_i w_i s_i = Σ_i s_i (W s)_i + w·s.
+    """
+    w, b = clf.coef_[0], float(clf.intercept_[0])
+    n = problem.states.shape[1]
+    if kind == "energy":
+        return (problem.energy / n) * w[0] + b
+    if kind == "m2":
+        return (problem.magnetization / n) ** 2 * w[0] + b
+    S = _states_float(problem)
+    if kind == "spins":
+        return S @ w + b
+    iu = np.triu_indices(n, 1)
+    W = np.zeros((n, n))
+    W[iu] = w[: iu[0].size]
+    return np.einsum("ki,ki->k", S @ W, S) + S @ w[iu[0].size :] + b
+
+
 def discriminative_log_odds(features: str, X, y, problem: PhaseProblem, C: float = 1.0) -> np.ndarray:
     """ln p̂(1 | x)/p̂(0 | x) = w·φ(x) + b on every state from a logistic regression fitted to (X, y) on the named features.
 
@@ -293,8 +348,9 @@ def discriminative_log_odds(features: str, X, y, problem: PhaseProblem, C: float
         raise ValueError(f"features must be one of {DISCRIMINATIVE}, got {features!r}")
     C = check_real(C, "C", minimum=0.0, strict_minimum=True)
     X, y = _check_labelled(X, y, problem)
-    clf = LogisticRegression(C=C, max_iter=5000).fit(_features(features, X, problem.L), y)
-    return clf.decision_function(_features(features, problem.states, problem.L))
+    with _single_threaded():
+        clf = LogisticRegression(C=C, max_iter=5000).fit(_features(features, X, problem.L), y)
+    return _state_decision(features, clf, problem)
 
 
 def _check_labelled(X, y, problem: PhaseProblem) -> tuple[np.ndarray, np.ndarray]:
@@ -333,8 +389,8 @@ def learning_curve(
     n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
     rng = as_generator(seed)
     out = {name: {k: np.zeros((len(sizes), n_repeats)) for k in ("accuracy", "log_loss", "ece")} for name in models}
-    # many tiny fits and dot products: idle OpenBLAS threads made them several times slower on a busy machine
-    with _single_threaded_blas():
+    # many tiny fits and dot products: idle OpenBLAS and OpenMP threads made them several times slower
+    with _single_threaded():
         for i, m in enumerate(sizes):
             for r in range(n_repeats):
                 X, y = sample_labelled(problem, m, rng)

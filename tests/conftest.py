@@ -28,21 +28,52 @@ def pytest_addoption(parser):
     )
 
 
-@pytest.fixture(scope="session")
-def built_book() -> Path:
-    """Build the book exactly as ``make book`` does (``-W -n --keep-going``, every chapter executed).
+BUILD_LOG = ROOT / "_build" / "book-build.log"
 
+
+def _make_book() -> tuple[bool, str]:
+    proc = subprocess.run(["make", "-s", "book"], cwd=ROOT, capture_output=True, text=True)
+    BUILD_LOG.parent.mkdir(exist_ok=True)
+    BUILD_LOG.write_text(proc.stdout + "\n" + proc.stderr)
+    return proc.returncode == 0, f"make book failed (log in {BUILD_LOG}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> Path:
+    """Build the book exactly as ``make book`` does (``-W -n --keep-going``, every chapter executed once).
+
+    Once per test run: under pytest-xdist each worker has its own session, so the first worker that needs the
+    book builds it while holding a lock and records the outcome; the others wait for the lock and reuse it.
     Set ``PHYSML_REUSE_BUILD=1`` to reuse an existing ``_build/html`` (authors only; CI always builds).
     """
     html = ROOT / "_build" / "html"
     if os.environ.get("PHYSML_REUSE_BUILD") == "1" and not os.environ.get("CI") and (html / "index.html").exists():
         return html
-    proc = subprocess.run(["make", "-s", "book"], cwd=ROOT, capture_output=True, text=True)
-    log = ROOT / "_build" / "book-build.log"
-    log.parent.mkdir(exist_ok=True)
-    log.write_text(proc.stdout + "\n" + proc.stderr)
-    assert proc.returncode == 0, f"make book failed (log in {log}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        ok, message = _make_book()
+    else:
+        import fcntl
+        import json
+
+        shared = tmp_path_factory.getbasetemp().parent  # the same folder for every worker of this run
+        with open(shared / "book.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            outcome = shared / "book.outcome.json"
+            if not outcome.exists():
+                outcome.write_text(json.dumps(_make_book()))
+            ok, message = json.loads(outcome.read_text())
+    assert ok, message
     return html
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``--dist loadgroup``) every test that needs the built book runs on one worker, in the
+    order collected, while the other workers take the unit tests."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("book") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("book"))
 
 
 def _toc_stems() -> set[str]:

@@ -34,12 +34,20 @@ def test_every_toc_page_is_built(built_book):
 
 
 def test_every_notebook_was_executed_without_errors(built_book):
+    # make book executes the chapters itself (scripts/build_book.py records every code cell it ran) and hands the
+    # outputs to myst-nb through jupyter-cache, which drops execution counts; a plain jupyter-book build keeps them
+    times_path = ROOT / "_build" / "exec_times.json"
+    times = json.loads(times_path.read_text())["chapters"] if times_path.exists() else None
     for f in filter(_is_notebook, _toc_files()):
         nb = json.loads((EXECUTED.parent / f"{f}.ipynb").read_text())
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         assert code, f
+        if times is not None:
+            assert times[f]["error"] is None, f
+            assert len(times[f]["cells"]) == len(code), f"{f}: a cell was not executed"
         for cell in code:
-            assert cell.get("execution_count") is not None, f"{f}: a cell was not executed"
+            if times is None:
+                assert cell.get("execution_count") is not None, f"{f}: a cell was not executed"
             assert not [o for o in cell.get("outputs", []) if o.get("output_type") == "error"], f
 
 
@@ -47,6 +55,31 @@ def test_status_page_has_the_execution_table(built_book):
     html = (built_book / "book" / "status.html").read_text()
     for f in filter(_is_notebook, _toc_files()):
         assert Path(f).name in html, f"{f} missing from the execution table"
+
+
+def test_status_page_has_the_cell_time_table(built_book):
+    """make book records every chapter's wall and CPU time and its slowest cells; the status page shows them."""
+    times = json.loads((ROOT / "_build" / "exec_times.json").read_text())
+    html = (built_book / "book" / "status.html").read_text()
+    assert "physml-exec-times" in html, "the per-cell table (book/_ext/physml_exec_times.py) is missing"
+    for f in filter(_is_notebook, _toc_files()):
+        record = times["chapters"][f]
+        assert record["error"] is None and record["cpu_s"] > 0, f
+        code_cells = [c for c in json.loads((EXECUTED.parent / f"{f}.ipynb").read_text())["cells"]
+                      if c["cell_type"] == "code"]
+        assert len(record["cells"]) == len(code_cells), f"{f}: a cell has no recorded time"
+
+
+def test_no_chapter_was_executed_twice(built_book):
+    """make book executes each chapter once (scripts/build_book.py) and the HTML build takes those outputs from
+    the fresh jupyter-cache: myst-nb must not execute anything itself (it logs each execution it starts)."""
+    log = ROOT / "_build" / "book-build.log"
+    if not log.exists():
+        pytest.skip("no build log (PHYSML_REUSE_BUILD)")
+    text = log.read_text()
+    assert "Executing notebook" not in text, "myst-nb executed a chapter again: its cache did not match"
+    for f in filter(_is_notebook, _toc_files()):
+        assert text.count(f"executed {f}:") == 1, f
 
 
 def test_mathjax_is_bundled(built_book):
