@@ -72,6 +72,8 @@ def pytest_collection_modifyitems(config, items):
     if not config.pluginmanager.hasplugin("xdist"):
         return
     for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue  # a module that chose its own group (tests/test_binder_env.py)
         if item.get_closest_marker("book") or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("book"))
 

@@ -20,7 +20,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.book
+# Its own xdist group: the fresh venv is built on the worker that is not building the book; only the
+# student-notebook test waits for the book (the built_book fixture's lock).
+pytestmark = [pytest.mark.book, pytest.mark.xdist_group("binder")]
 
 
 @pytest.fixture(scope="module")
