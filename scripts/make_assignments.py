@@ -81,6 +81,10 @@ def check_spec(spec: dict, stem: str, chapter_text: str | None = None) -> list[s
         for key in ("stub", "solution", "public_tests", "hidden_tests"):
             if not q.get(key):
                 problems.append(f"{name}: autograded question without {key}")
+        for test in q.get("public_tests") or []:
+            first = test.lstrip().splitlines()[0] if test.strip() else ""
+            if first.startswith("#") and re.search(r"\bhidden\b", first, flags=re.IGNORECASE):
+                problems.append(f"{name}: a public test whose first line says 'hidden' is hidden by otter")
         if "'''" in (q.get("stub") or ""):
             problems.append(f"{name}: the stub may not contain triple single quotes")
     if auto < MIN_AUTOGRADED:
@@ -251,3 +255,43 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Grading without Docker (used by the tests and documented on the instructors page)
+
+
+def grade(autograder_zip: Path, notebook: Path, out: Path) -> dict:
+    """``otter run -a <zip> -o <out> <notebook>``; return the parsed ``results.json``.
+
+    The returned dict has ``scores``: {question: (score, max_score)} for the autograded questions, and
+    ``tests``: otter's raw entries (their ``output`` names the failing test cases).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "otter", "run", "-a", str(autograder_zip), "-o", str(out), str(notebook)],
+        capture_output=True, text=True,
+    )
+    results = out / "results.json"
+    if proc.returncode != 0 or not results.exists():
+        raise RuntimeError(f"otter run failed on {notebook}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    data = json.loads(results.read_text())
+    scores = {t["name"]: (t["score"], t["max_score"]) for t in data["tests"] if t.get("max_score") is not None}
+    return {"scores": scores, "tests": data["tests"], "raw": data}
+
+
+def substitute(solution_notebook: Path, answers: dict[str, str], target: Path) -> Path:
+    """Copy of a solution notebook with the solution code of some questions replaced by other answers."""
+    nb = nbformat.read(solution_notebook, as_version=4)
+    replaced = set()
+    for cell in nb.cells:
+        name = (cell.get("metadata", {}).get("physml") or {}).get("question")
+        if cell.cell_type == "code" and name in answers:
+            cell.source = answers[name]
+            replaced.add(name)
+    missing = set(answers) - replaced
+    if missing:
+        raise KeyError(f"no solution cell for {sorted(missing)} in {solution_notebook}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    return target
