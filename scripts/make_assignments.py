@@ -147,7 +147,7 @@ def master_notebook(spec: dict, stem: str, index: BookIndex) -> nbformat.Noteboo
             header["manual"] = True
         cells.append(_raw("# BEGIN QUESTION\n" + yaml.safe_dump(header, sort_keys=False)))
         grading = "*Manually graded.*" if q.get("manual") else "*Autograded* (public tests below, hidden tests at grading)."
-        prompt = f"## {ex.heading} · `{q['name']}` ({q['points']:g} points)\n\n{grading}\n\n{statement}"
+        prompt = f"## {converter.heading(ex)} · `{q['name']}` ({q['points']:g} points)\n\n{grading}\n\n{statement}"
         if q.get("task"):
             prompt += "\n\n**Task.** " + converter.convert_fragment(q["task"])
         cells.append(_md(prompt))

@@ -175,12 +175,17 @@ class BookIndex:
         return f"{self.site_url}{doc}.html" + (f"#{anchor}" if anchor else "")
 
 
-def _source_targets(path: Path, doc: str) -> tuple[dict[str, Target], str]:
-    """Labels of one page derived from its source, numbered per document in order (Sphinx's numfig here)."""
+def _source_targets(path: Path, doc: str, counters: dict | None = None) -> tuple[dict[str, Target], str]:
+    """Labels of one page derived from its source. Jupyter Book numbers figures, equations, exercises, tables
+    and theorems continuously through the book (in table-of-contents order): pass the same ``counters`` for
+    every page, in that order."""
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     targets: dict[str, Target] = {}
-    counters = {"eq": 0, "fig": 0, "tbl": 0, "thm": 0}
+    if counters is None:
+        counters = {}
+    for key in ("eq", "fig", "tbl", "thm", "ex"):
+        counters.setdefault(key, 0)
     page_title = ""
     pending: str | None = None
     i = 0
@@ -236,9 +241,15 @@ def _source_targets(path: Path, doc: str) -> tuple[dict[str, Target], str]:
             pending = None
         i += 1
     for ex in parse_exercises(text):
+        counters["ex"] += 1
         if ex.label:
-            targets[ex.label] = Target(doc, anchor_id(ex.label), ex.heading)
+            # sphinx-exercise keeps the label as the HTML id (underscores included)
+            targets[ex.label] = Target(doc, ex.label, _exercise_text(counters["ex"], ex))
     return targets, page_title
+
+
+def _exercise_text(number: int, ex: "Exercise") -> str:
+    return f"Exercise {number}" + (f" ({ex.title})" if ex.title else f" ({ex.kind})")
 
 
 def toc_docs(toc: Path = ROOT / "_toc.yml") -> list[str]:
@@ -290,10 +301,11 @@ def load_index(build: Path = BUILD, site_url: str | None = None) -> BookIndex:
     """What the exports need to know about the book: from Sphinx's environment if built, else the sources."""
     index = BookIndex()
     docs = toc_docs()
+    counters: dict = {}
     for doc in docs:
         path = ROOT / f"{doc}.md"
         if path.exists():
-            targets, title = _source_targets(path, doc)
+            targets, title = _source_targets(path, doc, counters)
             index.targets.update(targets)
             index.titles[doc] = title
     env_path = build / ".doctrees" / "environment.pickle"
@@ -338,7 +350,9 @@ def _update_from_environment(index: BookIndex, env_path: Path) -> None:
     for label, (doc, labelid, sectname) in std.get("labels", {}).items():
         if label in index.targets and sectname:
             t = index.targets[label]
-            if not t.text.startswith(("Fig.", "Table", "(", "Exercise", "Theorem")):
+            if "$" in t.text:  # a title with math: keep the source's $...$ (the environment drops the markup)
+                index.targets[label] = Target(doc, labelid, t.text)
+            elif not t.text.startswith(("Fig.", "Table", "(", "Exercise", "Theorem")):
                 index.targets[label] = Target(doc, labelid, sectname)
             else:
                 index.targets[label] = Target(doc, labelid, t.text)
@@ -348,16 +362,27 @@ def _update_from_environment(index: BookIndex, env_path: Path) -> None:
         if label in index.targets:
             t = index.targets[label]
             index.targets[label] = Target(doc, labelid, t.text)
-    fignumbers = getattr(env, "toc_fignumbers", {})
-    for label, t in list(index.targets.items()):
-        nums = fignumbers.get(t.doc, {})
-        for figtype, prefix in (("figure", "Fig. "), ("table", "Table ")):
-            if t.anchor in nums.get(figtype, {}):
-                number = ".".join(str(n) for n in nums[figtype][t.anchor])
-                index.targets[label] = Target(t.doc, t.anchor, f"{prefix}{number}")
-    math = env.domaindata.get("math", {}).get("objects", {})
-    for label, (doc, number) in math.items():
-        index.targets[label] = Target(doc, f"equation-{anchor_id(label)}", f"({number})")
+    # the numbers the HTML shows: Sphinx's toc_fignumbers, per page and figure type, keyed by HTML id
+    by_anchor = {(t.doc, t.anchor): label for label, t in index.targets.items()}
+    for doc, types in getattr(env, "toc_fignumbers", {}).items():
+        for figtype, ids in types.items():
+            for node_id, nums in ids.items():
+                number = ".".join(str(n) for n in nums)
+                if figtype == "displaymath":
+                    label = node_id[len("equation-"):] if node_id.startswith("equation-") else node_id
+                    index.targets[label] = Target(doc, node_id, f"({number})")
+                    continue
+                label = by_anchor.get((doc, node_id), node_id)
+                old = index.targets.get(label)
+                if figtype == "figure":
+                    text = f"Fig. {number}"
+                elif figtype == "table":
+                    text = f"Table {number}"
+                elif figtype == "exercise":
+                    text = re.sub(r"^Exercise \d+", f"Exercise {number}", old.text) if old else f"Exercise {number}"
+                else:  # sphinx-proof types: theorem, lemma, ...
+                    text = re.sub(r"^(\w+) \d+", lambda m: f"{m.group(1)} {number}", old.text) if old else f"{figtype.capitalize()} {number}"
+                index.targets[label] = Target(doc, node_id, text)
     for doc in index.titles:
         if doc in env.titles:
             index.titles[doc] = env.titles[doc].astext()
@@ -368,8 +393,9 @@ def _update_from_environment(index: BookIndex, env_path: Path) -> None:
 
 
 def plain_inline_static(text: str) -> str:
-    """Headings for titles: drop role markup without an index (used while indexing)."""
-    return _ROLE.sub(lambda m: m.group("body"), text)
+    """Headings for titles: drop role markup without an index (used while indexing); curly apostrophes as
+    Sphinx's smartquotes make them."""
+    return re.sub(r"(?<=\w)'(?=\w)", "’", _ROLE.sub(lambda m: m.group("body"), text))
 
 
 def format_glue(value: str, spec: str) -> str:
@@ -407,6 +433,11 @@ class Converter:
         self.stem = doc.split("/")[-1]
         self.cited: list[str] = []
         self.missing_glue: set[str] = set()
+
+    def heading(self, ex: Exercise) -> str:
+        """"Exercise N (Coding ★★ · 20 min)" with the number the HTML shows (continuous through the book)."""
+        t = self.index.targets.get(ex.label)
+        return t.text if t is not None and t.text.startswith("Exercise") else ex.heading
 
     # -- inline ------------------------------------------------------------------------------------------
     def _link(self, label: str, text: str | None = None) -> str:
@@ -529,16 +560,17 @@ class Converter:
                 if name == "exercise":
                     ex_counter += 1
                     ex = exercises.get(options.get("label", ""), ex_by_order[ex_counter - 1])
-                    out += [f'<a id="{anchor_id(ex.label)}"></a>', "", f"### {ex.heading}", "", body_md, ""]
+                    out += [f'<a id="{ex.label}"></a>', "", f"### {self.heading(ex)}", "", body_md, ""]
                     if answer_cells:
-                        note = (answer_note(ex) if answer_note else None) or f"Your answer to Exercise {ex.number}"
+                        number = self.heading(ex).split(" (")[0]
+                        note = (answer_note(ex) if answer_note else None) or f"Your answer to {number}"
                         if ex.kind in CODE_KINDS:
                             out += ["```{code-cell} ipython3", f"# {note}", "```", ""]
                         else:
-                            out += ["+++", "", f"**Your answer** (Exercise {ex.number}):", "", f"*{note}.*", "", "+++", ""]
+                            out += ["+++", "", f"**Your answer** ({number}):", "", f"*{note}.*", "", "+++", ""]
                 elif name in ("solution", "solution-start"):
                     ex = exercises.get(arg)
-                    head = f"Solution to {ex.heading}" if ex else "Solution"
+                    head = f"Solution to {self.heading(ex)}" if ex else "Solution"
                     out += [f"#### {head}", ""]
                     if name == "solution":
                         out += [body_md, ""]
