@@ -295,3 +295,43 @@ def substitute(solution_notebook: Path, answers: dict[str, str], target: Path) -
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
     return target
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The instructors page's tables (executed when the book is built, so they follow the sources)
+
+
+def exercise_table() -> list[dict]:
+    """One row per exercise of every chapter: number, kind, difficulty, time, and how it is graded.
+
+    Numbers are derived from the sources (the same book-wide numbering Sphinx uses; a test checks it against a
+    build), so the table is right while the book is being built.
+    """
+    index = load_index(build=ROOT / "_build" / "__no_build__")
+    available = specs()
+    rows = []
+    for path in toc_chapters():
+        stem = path.stem
+        text = path.read_text(encoding="utf-8")
+        questions = {}
+        if stem in available:
+            for q in load_spec(available[stem]).get("questions", []):
+                questions[q["exercise"]] = q
+        converter = Converter(index, f"book/{stem}")
+        for ex in parse_exercises(text):
+            q = questions.get(ex.label)
+            graded = "—"
+            if q is not None:
+                graded = f"manual, {q['points']:g} pt" if q.get("manual") else f"autograded `{q['name']}`, {q['points']:g} pt"
+            rows.append({
+                "chapter": stem,
+                "title": index.titles.get(f"book/{stem}", stem),
+                "label": ex.label,
+                "number": converter.heading(ex).split(" (")[0],
+                "kind": ex.kind,
+                "stars": "★" * ex.stars if ex.stars else "",
+                "minutes": ex.minutes,
+                "graded": graded,
+                "autograded": q is not None and not q.get("manual"),
+            })
+    return rows

@@ -129,6 +129,7 @@ def graded(tmp_path_factory):
         start = time.perf_counter()
         result = ma.grade(b["autograder"], notebook, work / "out")
         result["seconds"] = time.perf_counter() - start
+        result["notebook"] = str(notebook)
         return stem, flavour, result
 
     jobs = [(s, f) for s in STEMS for f in ("solution", "student", "wrong", "execute")]
@@ -182,3 +183,38 @@ def test_wrong_answers_pass_public_and_fail_hidden_tests(graded, stem):
 @pytest.mark.parametrize("stem", STEMS)
 def test_grading_a_chapter_takes_under_a_minute(graded, stem):
     assert graded[stem, "solution"]["seconds"] < 60
+
+
+def test_scores_csv_has_one_row_per_submission(tmp_path):
+    import csv
+
+    from grade_submissions import scores_table, write_csv
+
+    results = {
+        "bob": {"scores": {"q1": (2.0, 2.0), "q2": (0.0, 3.0)}},
+        "alice": {"scores": {"q1": (1.0, 2.0), "q2": (3.0, 3.0)}},
+    }
+    header, rows = scores_table(results)
+    write_csv(tmp_path / "grades.csv", header, rows)
+    table = list(csv.reader((tmp_path / "grades.csv").open()))
+    assert table[0] == ["submission", "q1", "q2", "total", "max"]
+    assert table[1] == ["alice", "1.0", "3.0", "4.0", "5.0"] and table[2][0] == "bob"
+
+
+@pytest.mark.assignments
+def test_grade_submissions_command_writes_the_csv(graded, tmp_path):
+    """The instructors page's grading command, on one submission (the solution notebook of the first chapter)."""
+    import csv
+    import subprocess
+
+    stem = STEMS[0]
+    result = graded[stem, "solution"]
+    zips = sorted((Path(result["notebook"]).parent).glob(f"{stem}-autograder_*.zip"))
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "grade_submissions.py"), str(zips[-1]), result["notebook"],
+         "--out", str(tmp_path / "graded"), "--csv", str(tmp_path / "grades.csv")],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    table = list(csv.reader((tmp_path / "grades.csv").open()))
+    assert table[1][-1] == table[1][-2], "full marks"
