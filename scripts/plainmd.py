@@ -287,7 +287,8 @@ def _read_bib(path: Path) -> dict[str, dict]:
         clean = lambda s: re.sub(r"[{}]", "", s).replace("\\&", "&").replace("--", "–")  # noqa: E731
         out[key.lower()] = {
             "key": key,
-            "authors": [clean(a) for a in authors] or [clean(f.get("organization", key))],
+            # without authors Sphinx's author-year style shows the ``key`` field (then the organization)
+            "authors": [clean(a) for a in authors] or [clean(f.get("key") or f.get("organization") or key)],
             "full": [clean(a) for a in full],
             "year": clean(f.get("year", "n.d.")),
             "title": clean(f.get("title", "")),
