@@ -140,8 +140,9 @@ def master_notebook(spec: dict, stem: str, index: BookIndex) -> nbformat.Noteboo
         cells.append(_code(spec["setup"], role="setup"))
     for q in spec["questions"]:
         ex = exercise_source(text, q["exercise"])
-        converter = Converter(index, doc)
+        converter = Converter(index, doc, local_links=False)  # the equations and figures are on the web page
         statement = converter.convert_fragment(ex.body)
+        statement = re.sub(r"^\((Derivation|Coding|Numerical|Experiment|Discussion)\.?\)\s*", "", statement)
         header = {"name": q["name"], "points": q["points"]}
         if q.get("manual"):
             header["manual"] = True

@@ -272,6 +272,18 @@ def toc_docs(toc: Path = ROOT / "_toc.yml") -> list[str]:
     return docs
 
 
+def _latex(text: str) -> str:
+    """LaTeX accents and dashes of a bibtex field as Unicode (latexcodec comes with pybtex)."""
+    import codecs
+
+    import latexcodec  # noqa: F401  (registers the codec)
+
+    try:
+        return codecs.decode(text, "ulatex")
+    except Exception:  # an unusual macro: keep the text
+        return text.replace("\\&", "&").replace("--", "–")
+
+
 def _read_bib(path: Path) -> dict[str, dict]:
     from pybtex.database import parse_file
 
@@ -284,7 +296,7 @@ def _read_bib(path: Path) -> dict[str, dict]:
         f = entry.fields
         venue = f.get("journal") or f.get("booktitle") or f.get("publisher") or f.get("howpublished") or f.get("url") or ""
         extra = ", ".join(x for x in (f.get("volume", ""), f.get("pages", "")) if x)
-        clean = lambda s: re.sub(r"[{}]", "", s).replace("\\&", "&").replace("--", "–")  # noqa: E731
+        clean = lambda s: re.sub(r"[{}]", "", _latex(s))  # noqa: E731
         out[key.lower()] = {
             "key": key,
             # without authors Sphinx's author-year style shows the ``key`` field (then the organization)
@@ -428,9 +440,11 @@ def _cite_names(entry: dict) -> str:
 class Converter:
     """Rewrites the MyST of one page into plain Jupyter Markdown."""
 
-    def __init__(self, index: BookIndex, doc: str):
+    def __init__(self, index: BookIndex, doc: str, *, local_links: bool = True):
+        """``local_links=False`` links even this page's targets to the site (for text taken out of the page)."""
         self.index = index
         self.doc = doc
+        self.local_links = local_links
         self.stem = doc.split("/")[-1]
         self.cited: list[str] = []
         self.missing_glue: set[str] = set()
@@ -446,7 +460,7 @@ class Converter:
         if t is None:
             return text or label
         shown = text if text is not None else t.text
-        if t.doc == self.doc:
+        if t.doc == self.doc and self.local_links:
             return f"[{shown}](#{t.anchor})"
         return f"[{shown}]({self.index.url(t.doc, t.anchor)})"
 
@@ -561,6 +575,8 @@ class Converter:
                 if name == "exercise":
                     ex_counter += 1
                     ex = exercises.get(options.get("label", ""), ex_by_order[ex_counter - 1])
+                    # the heading shows the kind: drop a leading "(Coding.)" of untitled exercises
+                    body_md = re.sub(r"^\((Derivation|Coding|Numerical|Experiment|Discussion)\.?\)\s*", "", body_md)
                     out += [f'<a id="{ex.label}"></a>', "", f"### {self.heading(ex)}", "", body_md, ""]
                     if answer_cells:
                         number = self.heading(ex).split(" (")[0]
