@@ -12,6 +12,13 @@ Jupyter (JupyterLab, classic, VS Code, Colab) shows what the HTML shows:
 - ``{cite}``/``{cite:t}`` → author–year, with a reference list for the ``{bibliography}`` directive;
 - ``$$ … $$ (label)`` → ``$$ … \\tag{n} $$`` and ``(label)=`` targets → HTML anchors.
 
+Why not sphinx-tojupyter (QuantEcon, 0.6.0 on PyPI, the maintained Sphinx → notebook builder)? Its wheel was
+inspected, not adopted: it is a separate Sphinx builder, so every export would be a second pass over all
+sources (and one per flavour, since the student flavour is a different document); its translator has no
+visitors for sphinx-exercise or sphinx-proof nodes, which are exactly our exercises, solutions and theorems;
+and it pulls in dask[distributed] and nbdime. Jupytext (already a dependency) plus this module is smaller and
+is tested on every chapter (tests/test_export.py).
+
 Numbers and titles come from Sphinx's own environment pickle (``_build/.doctrees/environment.pickle``,
 written by every build) when it exists; otherwise they are derived from the sources in the same way Sphinx
 numbers them here (per document, in order: the table of contents is not ``numbered``). The glued values come
