@@ -181,6 +181,8 @@ def master_notebook(spec: dict, stem: str, index: BookIndex) -> nbformat.Noteboo
 def assign(stem: str, out: Path = OUT, index: BookIndex | None = None, publish: Path | None = None) -> dict:
     """Write the master notebook and run ``otter assign``; return paths and the time it took."""
     start = time.perf_counter()
+    out = Path(out).resolve()  # otter assign runs in the source folder
+    publish = Path(publish).resolve() if publish is not None else None
     index = index if index is not None else load_index()
     spec = load_spec(SPECS / f"{stem}.yml")
     problems = check_spec(spec, stem)
