@@ -18,7 +18,8 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -49,6 +50,10 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
         writer.writerows(rows)
 
 
+def _one(autograder: Path, out: Path, path: Path) -> tuple[str, dict]:
+    return path.stem, grade(autograder, path, out / path.stem)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("autograder", type=Path, help="the autograder zip written by otter assign")
@@ -61,11 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(set(names)) != len(names):
         parser.error("two submissions share a file name; rename them (the name identifies the student)")
 
-    def one(path: Path):
-        return path.stem, grade(args.autograder, path, args.out / path.stem)
-
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = dict(pool.map(one, args.submissions))
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:  # otter's runner changes directory
+        results = dict(pool.map(partial(_one, args.autograder, args.out), args.submissions))
     header, rows = scores_table(results)
     target = args.csv or args.out / "grades.csv"
     write_csv(target, header, rows)

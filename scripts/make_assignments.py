@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import keyword
+import os
 import re
 import shutil
 import subprocess
@@ -265,22 +266,41 @@ if __name__ == "__main__":
 
 
 def grade(autograder_zip: Path, notebook: Path, out: Path) -> dict:
-    """``otter run -a <zip> -o <out> <notebook>``; return the parsed ``results.json``.
+    """Grade one notebook as ``otter run -a <zip> -o <out> <notebook>`` does; return the parsed ``results.json``.
 
-    The returned dict has ``scores``: {question: (score, max_score)} for the autograded questions, and
-    ``tests``: otter's raw entries (their ``output`` names the failing test cases).
+    Runs otter's runner in this process (``otter.run.main``): importing otter costs seconds of CPU, paid once per
+    process instead of once per notebook. The runner changes the working directory, so call this from one
+    thread per process (use processes to grade in parallel, as :mod:`grade_submissions` and the tests do).
+    The returned dict has ``scores``: {question: (score, max_score)} for the autograded questions, ``tests``:
+    otter's entries (the "Public Tests" entry reports each question's public tests), the wall time and the CPU
+    time of the grading (this process and the kernel it ran).
     """
+    import contextlib
+    import io
+    import resource
+
+    import otter.run
+
+    out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(
-        [sys.executable, "-m", "otter", "run", "-a", str(autograder_zip), "-o", str(out), str(notebook)],
-        capture_output=True, text=True,
-    )
-    results = out / "results.json"
-    if proc.returncode != 0 or not results.exists():
-        raise RuntimeError(f"otter run failed on {notebook}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    data = json.loads(results.read_text())
+    before = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    start = time.perf_counter()
+    log = io.StringIO()
+    cwd = os.getcwd()
+    try:
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            otter.run.main(str(Path(notebook).resolve()), autograder=str(Path(autograder_zip).resolve()),
+                           output_dir=str(out), no_logo=True)
+    except Exception as exc:
+        raise RuntimeError(f"otter run failed on {notebook}:\n{log.getvalue()[-4000:]}") from exc
+    finally:
+        os.chdir(cwd)
+    after = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    cpu = sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before))
+    (out / "otter-run.log").write_text(log.getvalue())
+    data = json.loads((out / "results.json").read_text())
     scores = {t["name"]: (t["score"], t["max_score"]) for t in data["tests"] if t.get("max_score") is not None}
-    return {"scores": scores, "tests": data["tests"], "raw": data}
+    return {"scores": scores, "tests": data["tests"], "seconds": time.perf_counter() - start, "cpu_seconds": cpu}
 
 
 def substitute(solution_notebook: Path, answers: dict[str, str], target: Path) -> Path:
