@@ -179,8 +179,12 @@ def master_notebook(spec: dict, stem: str, index: BookIndex) -> nbformat.Noteboo
     return nb
 
 
-def assign(stem: str, out: Path = OUT, index: BookIndex | None = None, publish: Path | None = None) -> dict:
-    """Write the master notebook and run ``otter assign``; return paths and the time it took."""
+def assign(stem: str, out: Path = OUT, index: BookIndex | None = None, publish: Path | None = None,
+           in_process: bool = False) -> dict:
+    """Write the master notebook and run ``otter assign``; return paths and the time it took.
+
+    ``in_process`` runs otter's Python API here instead of its command line; it changes the working directory,
+    so use it only with one chapter at a time per process."""
     start = time.perf_counter()
     out = Path(out).resolve()  # otter assign runs in the source folder
     publish = Path(publish).resolve() if publish is not None else None
@@ -196,12 +200,28 @@ def assign(stem: str, out: Path = OUT, index: BookIndex | None = None, publish: 
     source.mkdir(parents=True)
     master = source / f"{stem}.ipynb"
     nbformat.write(master_notebook(spec, stem, index), master)
-    proc = subprocess.run(
-        [sys.executable, "-m", "otter", "assign", "-v", str(master), str(dist)],
-        cwd=source, capture_output=True, text=True,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"otter assign failed for {stem}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    if in_process:  # otter already imported here: saves its import (seconds of CPU) per chapter
+        import contextlib
+        import io
+
+        import otter.assign
+
+        log, cwd = io.StringIO(), os.getcwd()
+        try:
+            os.chdir(source)
+            with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+                otter.assign.main(str(master), str(dist))
+        except Exception as exc:
+            raise RuntimeError(f"otter assign failed for {stem}:\n{log.getvalue()[-3000:]}") from exc
+        finally:
+            os.chdir(cwd)
+    else:
+        proc = subprocess.run(
+            [sys.executable, "-m", "otter", "assign", "-v", str(master), str(dist)],
+            cwd=source, capture_output=True, text=True,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"otter assign failed for {stem}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     (dist / "source").mkdir(exist_ok=True)
     shutil.copy(master, dist / "source" / master.name)
     shutil.rmtree(source, ignore_errors=True)

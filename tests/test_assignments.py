@@ -13,7 +13,8 @@ import re
 import sys
 import time
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -105,6 +106,10 @@ def test_check_spec_reports_problems():
 # Slow: build every assignment once, grade three notebooks per chapter in parallel (2 workers)
 
 
+def _assign(stem: str, out: Path, index) -> dict:
+    return ma.assign(stem, out, index, in_process=True)
+
+
 def _grade_job(stem: str, flavour: str, built: dict, out: Path):
     """One grading job, run in a worker process (otter's runner changes the working directory)."""
     b = built[stem]
@@ -132,11 +137,10 @@ def graded(tmp_path_factory):
     """Every assignment built once; solution, student and wrong-answer notebooks graded, 2 processes at a time."""
     out = tmp_path_factory.mktemp("assignments")
     index = load_index()
-    with ThreadPoolExecutor(max_workers=2) as pool:  # otter assign runs as a subprocess
-        built = dict(zip(STEMS, pool.map(lambda s: ma.assign(s, out, index), STEMS)))
-    jobs = [(s, f) for s in STEMS for f in ("solution", "student", "wrong", "execute")]
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:  # otter imported once per worker
+        built = dict(zip(STEMS, pool.map(partial(_assign, out=out, index=index), STEMS)))
+        jobs = [(s, f) for s in STEMS for f in ("solution", "student", "wrong", "execute")]
         futures = [pool.submit(_grade_job, s, f, built, out) for s, f in jobs]
         results = [f.result() for f in futures]
     return {(s, f): r for s, f, r in results}
