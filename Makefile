@@ -1,6 +1,6 @@
 # physml: two commands on a fresh machine with Python 3.11 and pip (see README.md).
 #   make book   build the HTML book, every chapter executed, into _build/html
-#   make test   run the whole test suite (unit tests, book build, browser test)
+#   make test   run the whole test suite (unit tests, book build, browser test, assignment grading)
 #   make pdf    print the built book to PDF (_build/pdf/, one per chapter and the whole book); make book runs it
 PYTHON ?= python3
 VENV   ?= .venv
@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.physml-installed
 JB_FLAGS := --all -W -n --keep-going
 JOBS   ?= 2
 
-.PHONY: install book notebooks pdf test bench clean
+.PHONY: install book notebooks assignments pdf test bench clean
 
 install: $(STAMP)
 
@@ -18,14 +18,25 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install -q -c constraints.txt -e '.[book,test,bench,binder]'
 	touch $(STAMP)
 
-# Student and instructor notebooks; html_extra_path publishes _build/site_extra inside the site (and an existing build is refreshed).
+# Coursework (book/instructors.md). Both read the last book build (numbers, titles, glued values); without one
+# the notebooks fall back to numbers derived from the sources and glued values shown by name. They write into
+# _build/site_extra (published by html_extra_path) and refresh the copy inside an existing _build/html.
+#   make notebooks     student and instructor .ipynb in plain Jupyter Markdown
+#   make assignments   otter assign per chapter with book/assignments/<stem>.yml -> _build/assignments/<stem>/
 notebooks: $(STAMP)
 	$(PY) scripts/export_notebooks.py --out _build/site_extra/notebooks --site _build/html
 
-# Every chapter is executed afresh, JOBS kernels at a time, with each cell's wall and CPU time recorded (the status
-# page's table), then Jupyter Book builds with $(JB_FLAGS) from those outputs (scripts/build_book.py).
-book: notebooks
+assignments: $(STAMP)
+	$(PY) scripts/make_assignments.py --out _build/assignments --publish _build/site_extra/assignments --site _build/html
+
+# Two passes: every chapter executed afresh, JOBS kernels at a time, with each cell's wall and CPU time recorded
+# (the status page's table), then Jupyter Book builds with $(JB_FLAGS) from those outputs (scripts/build_book.py);
+# then notebooks and assignments are exported from that build and copied into _build/html, and the pages are
+# printed to PDF.
+book: $(STAMP)
+	mkdir -p _build/site_extra
 	$(PY) scripts/build_book.py --jobs $(JOBS)
+	$(MAKE) --no-print-directory notebooks assignments
 	$(PY) scripts/make_pdf.py
 	@echo "Open $(CURDIR)/_build/html/index.html in a browser."
 

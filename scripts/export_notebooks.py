@@ -1,15 +1,23 @@
 """Export every chapter of the book as Jupyter notebooks in two flavours, for coursework.
 
 - ``instructor/<chapter>.ipynb``: the chapter as it is, exercises with their solutions;
-- ``student/<chapter>.ipynb``: the same with every solution removed, the exercise text kept.
+- ``student/<chapter>.ipynb``: the same with every solution removed, the exercise text kept, and an answer
+  cell after each exercise (a code cell for Coding/Numerical/Experiment, a markdown cell otherwise).
+
+Both are plain Jupyter notebooks: jupytext turns the MyST Markdown notebook into cells and
+:mod:`plainmd` rewrites the MyST inside the markdown (exercise and theorem blocks, references resolved to
+the numbers and titles of the HTML with links to the site, glued values, author–year citations and a
+reference list). See ``scripts/plainmd.py`` for where numbers and values come from.
 
 A solution is either a ``{solution}`` directive (text only) or a gated ``{solution-start}`` …
-``{solution-end}`` pair whose content, code cells included, is removed whole. Chapters must therefore not
-let later cells depend on code that runs inside a solution (the tests execute a student notebook to check).
+``{solution-end}`` pair whose content, code cells included, is removed whole from the student flavour.
+Chapters must therefore not let later cells depend on code that runs inside a solution (the tests execute
+a student notebook to check). Cells tagged ``hide-input`` keep their code (students modify the figures).
 
 Usage: ``python scripts/export_notebooks.py --out _build/site_extra/notebooks [--site _build/html]``.
-The chapters are the notebooks named in ``_toc.yml``; ``--site`` also refreshes the copy inside an existing
-HTML build (Sphinx publishes ``_build/site_extra`` through ``html_extra_path`` when the book is built).
+Run it after ``jupyter-book build`` (``make book`` does: build, then export); without a build the export
+still works, with numbers derived from the sources and glued values shown by name. ``--site`` also
+refreshes the copy inside an existing HTML build.
 """
 
 from __future__ import annotations
@@ -24,24 +32,20 @@ import jupytext
 import nbformat
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-_OPEN = re.compile(r"^\s*(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}")
+from plainmd import ROOT, BookIndex, Converter, block_end, load_index  # noqa: E402
+from plainmd import _FENCE as _OPEN  # noqa: E402
+
 _STUDENT_NOTE = (
     "**Student version.** The solutions to the exercises have been removed from this notebook; "
-    "the exercise statements are unchanged. Run the cells from the top."
+    "the exercise statements are unchanged and each is followed by a cell for your answer. "
+    "Run the cells from the top."
 )
 
 
 def _block_end(lines: list[str], start: int) -> int:
-    """Index of the line closing the fenced directive that opens at ``lines[start]``."""
-    fence = _OPEN.match(lines[start]).group("fence")
-    char, n = fence[0], len(fence)
-    for i in range(start + 1, len(lines)):
-        s = lines[i].strip()
-        if s and set(s) == {char} and len(s) >= n:
-            return i
-    raise ValueError(f"unclosed directive opened at line {start + 1}: {lines[start].strip()}")
+    return block_end(lines, start)
 
 
 def strip_solutions(text: str) -> str:
@@ -51,19 +55,21 @@ def strip_solutions(text: str) -> str:
     i = 0
     while i < len(lines):
         m = _OPEN.match(lines[i])
+        if m and m.group("name") == "code-cell":
+            end = _block_end(lines, i)
+            out.extend(lines[i : end + 1])
+            i = end + 1
+            continue
         if m and m.group("name") == "solution":
             i = _block_end(lines, i) + 1
             continue
         if m and m.group("name") == "solution-start":
-            j = i
-            while True:
-                j = _block_end(lines, j) + 1
-                while j < len(lines) and not (_OPEN.match(lines[j]) and _OPEN.match(lines[j]).group("name") == "solution-end"):
-                    j += 1
-                if j == len(lines):
-                    raise ValueError(f"{{solution-start}} at line {i + 1} has no {{solution-end}}")
-                i = _block_end(lines, j) + 1
-                break
+            j = _block_end(lines, i) + 1
+            while j < len(lines) and not (_OPEN.match(lines[j]) and _OPEN.match(lines[j]).group("name") == "solution-end"):
+                j += 1
+            if j == len(lines):
+                raise ValueError(f"{{solution-start}} at line {i + 1} has no {{solution-end}}")
+            i = _block_end(lines, j) + 1
             continue
         if m and m.group("name") == "solution-end":
             raise ValueError(f"{{solution-end}} at line {i + 1} without {{solution-start}}")
@@ -77,14 +83,33 @@ def _drop_empty_markdown(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def export_chapter(source: Path, out: Path) -> tuple[Path, Path]:
+def _page_link(index: BookIndex, doc: str) -> str:
+    return (
+        f"*This notebook is exported from the chapter [{index.titles.get(doc, doc)}]({index.url(doc)}) of the "
+        "physml book; equation, figure and section numbers are those of the web page.*"
+    )
+
+
+def export_chapter(source: Path, out: Path, index: BookIndex | None = None) -> tuple[Path, Path]:
     """Write ``out/instructor/<stem>.ipynb`` and ``out/student/<stem>.ipynb`` from a MyST notebook."""
+    index = index if index is not None else load_index()
     text = source.read_text(encoding="utf-8")
+    try:
+        doc = source.resolve().relative_to(ROOT).with_suffix("").as_posix()
+    except ValueError:
+        doc = f"book/{source.stem}"
     paths = []
-    for flavour, body in (("instructor", text), ("student", strip_solutions(text))):
-        nb = _drop_empty_markdown(jupytext.reads(body, fmt="md:myst"))
+    for flavour in ("instructor", "student"):
+        body = text if flavour == "instructor" else strip_solutions(text)
+        converter = Converter(index, doc)
+        plain = converter.convert(body, answer_cells=flavour == "student", source=text)
+        nb = _drop_empty_markdown(jupytext.reads(plain, fmt="md:myst"))
+        header = [_page_link(index, doc)]
         if flavour == "student":
-            nb.cells.insert(0, nbformat.v4.new_markdown_cell(_STUDENT_NOTE))
+            header.insert(0, _STUDENT_NOTE)
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell("\n\n".join(header)))
+        if converter.missing_glue and flavour == "instructor":
+            print(f"note: {source.stem}: {len(converter.missing_glue)} glued values not found (book not built?)")
         target = out / flavour / f"{source.stem}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, target)
@@ -116,9 +141,10 @@ def toc_chapters(toc: Path = ROOT / "_toc.yml") -> list[Path]:
                 walk(item)
 
     walk(data)
+    root = toc.parent
     chapters = []
     for f in files:
-        path = ROOT / (f if f.endswith(".md") else f + ".md")
+        path = root / (f if f.endswith(".md") else f + ".md")
         if path.exists() and is_chapter(path.read_text(encoding="utf-8")):
             chapters.append(path)
     return chapters
@@ -128,13 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for instructor/ and student/")
     parser.add_argument("--site", type=Path, help="an HTML build to refresh too, if it exists")
+    parser.add_argument("--build", type=Path, default=ROOT / "_build", help="the Jupyter Book build folder")
     args = parser.parse_args(argv)
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.mkdir(parents=True)
+    index = load_index(args.build)
+    if not index.from_build:
+        print("note: no book build found: numbers derived from the sources, glued values shown by name")
     chapters = toc_chapters()
     for chapter in chapters:
-        export_chapter(chapter, args.out)
+        export_chapter(chapter, args.out, index)
     if args.site is not None and args.site.is_dir():
         target = args.site / args.out.name
         shutil.rmtree(target, ignore_errors=True)

@@ -1,0 +1,231 @@
+"""Autograded assignments (scripts/make_assignments.py, book/assignments/<stem>.yml, otter-grader).
+
+Fast tests check every assignment source against its chapter. The tests marked ``assignments`` build every
+assignment once per session with ``otter assign`` and grade, with ``otter run`` (no Docker), three notebooks
+per chapter in parallel: the solution (full marks), the untouched student notebook (zero on the autograded
+questions; it must also execute top to bottom) and the solution with each question's ``wrong`` answer
+substituted (public tests pass, a hidden one fails). ``pytest -m "not assignments"`` skips the slow part.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import make_assignments as ma  # noqa: E402
+from plainmd import Converter, exercise_source, leftover_myst, load_index, parse_exercises  # noqa: E402
+
+SPECS = ma.specs()
+STEMS = sorted(SPECS)
+EXISTING = {"surprisal", "ising", "rbm", "rg", "mehta_schwab", "cheap_learning", "analogy_breaks"}
+
+
+def _spec(stem: str) -> dict:
+    return ma.load_spec(SPECS[stem])
+
+
+def test_every_existing_chapter_has_an_assignment():
+    assert EXISTING <= set(STEMS), f"missing assignment sources: {sorted(EXISTING - set(STEMS))}"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_source_is_sound(stem):
+    """Names, points, stub/solution/tests present, >= 3 autograded questions, every label exists in the chapter."""
+    assert ma.check_spec(_spec(stem), stem) == []
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_label_is_an_exercise_of_the_chapter(stem):
+    text = (ROOT / "book" / f"{stem}.md").read_text(encoding="utf-8")
+    labels = {ex.label for ex in parse_exercises(text)}
+    for q in _spec(stem)["questions"]:
+        assert q["exercise"] in labels, f"{stem}.yml: {q['name']} names {q['exercise']}, not an exercise of {stem}.md"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_chapter_solution_of_added_exercises_is_the_graded_solution(stem):
+    """An exercise added for the assignment (ex-<stem>-code-<n>) shows in the book the solution the tests grade."""
+    text = (ROOT / "book" / f"{stem}.md").read_text(encoding="utf-8")
+    for q in _spec(stem)["questions"]:
+        if "-code-" in q["exercise"] and not q.get("manual"):
+            assert q["solution"].strip() in text, f"{q['exercise']}: the book's solution differs from {stem}.yml"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_at_least_one_wrong_answer_per_chapter(stem):
+    assert any(q.get("wrong") for q in _spec(stem)["questions"])
+
+
+@pytest.fixture(scope="module")
+def index():
+    return load_index()
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_master_notebook_states_the_book_exercise(stem, index):
+    """The statement in the assignment is the chapter's exercise, converted; no MyST remains."""
+    nb = ma.master_notebook(_spec(stem), stem, index)
+    assert nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("# ASSIGNMENT CONFIG")
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert leftover_myst(markdown) == []
+    text = (ROOT / "book" / f"{stem}.md").read_text(encoding="utf-8")
+    for q in _spec(stem)["questions"]:
+        ex = exercise_source(text, q["exercise"])
+        statement = Converter(index, f"book/{stem}", local_links=False).convert_fragment(ex.body)
+        statement = re.sub(r"^\(\w+\.?\)\s*", "", statement)
+        assert statement.strip() in markdown, f"{q['name']}: the chapter's statement of {q['exercise']} is not in the assignment"
+        assert f"BEGIN QUESTION\nname: {q['name']}" in "\n".join(c.source for c in nb.cells if c.cell_type == "raw")
+
+
+def test_check_spec_reports_problems():
+    spec = {
+        "chapter": "rbm",
+        "questions": [
+            {"name": "bad name", "exercise": "ex-rbm-99", "points": 1, "stub": "x = ...", "solution": "x = 1",
+             "public_tests": ["# hidden by accident\nassert x == 1"], "hidden_tests": ["assert x == 1"]},
+        ],
+    }
+    problems = " | ".join(ma.check_spec(spec, "rbm"))
+    for message in ("not a Python identifier", "not a label", "hidden by otter", "only 1 autograded"):
+        assert message in problems
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Slow: build every assignment once, grade three notebooks per chapter in parallel (2 workers)
+
+
+def _assign(stem: str, out: Path, index) -> dict:
+    return ma.assign(stem, out, index, in_process=True)
+
+
+def _grade_job(stem: str, flavour: str, built: dict, out: Path):
+    """One grading job, run in a worker process (otter's runner changes the working directory)."""
+    b = built[stem]
+    work = out / "grading" / stem / flavour
+    if flavour == "execute":  # the student notebook, executed as a student would (no error allowed)
+        nb = nbformat.read(b["student"], as_version=4)
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(b["student"].parent)}}).execute()
+        return stem, flavour, {"seconds": time.perf_counter() - start, "nb": nb}
+    if flavour == "solution":
+        notebook = b["solution"]
+    elif flavour == "student":
+        notebook = b["student"]
+    else:
+        wrong = {q["name"]: q["wrong"] for q in _spec(stem)["questions"] if q.get("wrong")}
+        notebook = ma.substitute(b["solution"], wrong, work / "wrong" / f"{stem}.ipynb")
+    result = ma.grade(b["autograder"], notebook, work / "out")
+    result["notebook"] = str(notebook)
+    return stem, flavour, result
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """Every assignment built once; solution, student and wrong-answer notebooks graded, 2 processes at a time."""
+    out = tmp_path_factory.mktemp("assignments")
+    index = load_index()
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:  # otter imported once per worker
+        built = dict(zip(STEMS, pool.map(partial(_assign, out=out, index=index), STEMS)))
+        jobs = [(s, f) for s in STEMS for f in ("solution", "student", "wrong", "execute")]
+        futures = [pool.submit(_grade_job, s, f, built, out) for s, f in jobs]
+        results = [f.result() for f in futures]
+    return {(s, f): r for s, f, r in results}
+
+
+@pytest.mark.assignments
+@pytest.mark.parametrize("stem", STEMS)
+def test_solution_scores_full_marks(graded, stem):
+    scores = graded[stem, "solution"]["scores"]
+    auto = {q["name"]: q["points"] for q in _spec(stem)["questions"] if not q.get("manual")}
+    assert set(scores) == set(auto)
+    for name, (score, max_score) in scores.items():
+        assert max_score == auto[name] and score == max_score, f"{stem}.{name}: {score}/{max_score}"
+
+
+@pytest.mark.assignments
+@pytest.mark.parametrize("stem", STEMS)
+def test_untouched_student_notebook_scores_zero(graded, stem):
+    scores = graded[stem, "student"]["scores"]
+    assert scores and all(score == 0 for score, _ in scores.values()), scores
+
+
+@pytest.mark.assignments
+@pytest.mark.parametrize("stem", STEMS)
+def test_untouched_student_notebook_executes(graded, stem):
+    """Top to bottom without an error; every public check runs (and fails: nothing is answered yet)."""
+    nb = graded[stem, "execute"]["nb"]
+    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("grader.check(")]
+    auto = [q for q in _spec(stem)["questions"] if not q.get("manual")]
+    assert len(checks) == len(auto), "one grader.check cell per autograded question"
+    assert all(c.outputs for c in checks)
+
+
+@pytest.mark.assignments
+@pytest.mark.parametrize("stem", STEMS)
+def test_wrong_answers_pass_public_and_fail_hidden_tests(graded, stem):
+    result = graded[stem, "wrong"]
+    public = next(t["output"] for t in result["tests"] if t["name"] == "Public Tests")
+    for q in _spec(stem)["questions"]:
+        if not q.get("wrong"):
+            continue
+        assert f"{q['name']} results: All test cases passed!" in public, f"{stem}.{q['name']}: wrong answer fails a public test"
+        score, max_score = result["scores"][q["name"]]
+        assert score < max_score, f"{stem}.{q['name']}: the hidden tests do not catch the wrong answer"
+
+
+@pytest.mark.assignments
+@pytest.mark.parametrize("stem", STEMS)
+def test_grading_a_chapter_takes_under_a_minute(graded, stem):
+    """CPU time of ``otter run`` on the solution (otter and its kernel): on the shared 2-core machine the wall time
+    is inflated by other jobs, on an idle one it is close to this."""
+    result = graded[stem, "solution"]
+    assert result["cpu_seconds"] < 60, f"{result['cpu_seconds']:.1f} s CPU ({result['seconds']:.1f} s wall)"
+
+
+def test_scores_csv_has_one_row_per_submission(tmp_path):
+    import csv
+
+    from grade_submissions import scores_table, write_csv
+
+    results = {
+        "bob": {"scores": {"q1": (2.0, 2.0), "q2": (0.0, 3.0)}},
+        "alice": {"scores": {"q1": (1.0, 2.0), "q2": (3.0, 3.0)}},
+    }
+    header, rows = scores_table(results)
+    write_csv(tmp_path / "grades.csv", header, rows)
+    table = list(csv.reader((tmp_path / "grades.csv").open()))
+    assert table[0] == ["submission", "q1", "q2", "total", "max"]
+    assert table[1] == ["alice", "1.0", "3.0", "4.0", "5.0"] and table[2][0] == "bob"
+
+
+@pytest.mark.assignments
+def test_grade_submissions_command_writes_the_csv(graded, tmp_path):
+    """The instructors page's grading command, on one submission (the solution notebook of the first chapter)."""
+    import csv
+    import subprocess
+
+    stem = STEMS[0]
+    result = graded[stem, "solution"]
+    zips = sorted((Path(result["notebook"]).parent).glob(f"{stem}-autograder_*.zip"))
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "grade_submissions.py"), str(zips[-1]), result["notebook"],
+         "--out", str(tmp_path / "graded"), "--csv", str(tmp_path / "grades.csv")],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    table = list(csv.reader((tmp_path / "grades.csv").open()))
+    assert table[1][-1] == table[1][-2], "full marks"
