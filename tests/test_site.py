@@ -79,7 +79,9 @@ def browser():
 _ALT_JS = """() => [...document.querySelectorAll('main figure img')].filter(img => {
     const cap = img.closest('figure').querySelector('figcaption');
     const alt = (img.getAttribute('alt') || '').trim();
-    return !alt || (cap && !cap.innerText.replace(/\\s+/g, ' ').includes(alt.slice(0, 30)));
+    // compare letters and digits only: the caption's math is typeset (N=16), the alt text has its source (N = 16)
+    const key = t => t.replace(/[^A-Za-z0-9]/g, '');
+    return !alt || (cap && !key(cap.innerText).startsWith(key(alt).slice(0, 15)));
   }).map(img => img.src)"""
 
 
