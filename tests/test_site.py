@@ -81,7 +81,8 @@ _ALT_JS = """() => [...document.querySelectorAll('main figure img')].filter(img 
     const alt = (img.getAttribute('alt') || '').trim();
     // compare letters and digits only: the caption's math is typeset (N=16), the alt text has its source (N = 16)
     const key = t => t.replace(/[^A-Za-z0-9]/g, '');
-    return !alt || (cap && !key(cap.innerText).startsWith(key(alt).slice(0, 15)));
+    const lead = key(alt.split(/[=\\^_{}$]/)[0]).slice(0, 15);
+    return !alt || (cap && !key(cap.innerText).includes(lead));
   }).map(img => img.src)"""
 
 
