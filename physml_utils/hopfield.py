@@ -156,6 +156,16 @@ def _check_order(order) -> bool:
     return order == "random"
 
 
+def _check_run(n_sweeps, beta, seed, order) -> tuple[int, float | None, bool, np.ndarray]:
+    """The arguments :func:`run` and :func:`run_hebbian` share, checked in this order: (n_sweeps, beta,
+    random_order, the generator state (2,) uint64 the asynchronous kernels draw from, taken from ``seed``)."""
+    n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
+    beta = _check_beta(beta)
+    random_order = _check_order(order)
+    rng = as_generator(seed)
+    return n_sweeps, beta, random_order, _rng_states(rng, 1)[:, 0].copy()
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Couplings, energy, overlaps
 # --------------------------------------------------------------------------------------------------------------
@@ -358,11 +368,7 @@ def run(
     """
     J, tol = _check_hopfield_couplings(couplings)
     s = _check_state(spins, J.shape[0]).copy()
-    n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
-    beta = _check_beta(beta)
-    random_order = _check_order(order)
-    rng = as_generator(seed)
-    state = _rng_states(rng, 1)[:, 0].copy()
+    n_sweeps, beta, random_order, state = _check_run(n_sweeps, beta, seed, order)
     h = np.matmul(J, s.astype(np.float64))
     _async_couplings(s, J, h, n_sweeps, 0.0 if beta is None else beta, beta is None, random_order, state, tol)
     return s
@@ -391,11 +397,7 @@ def run_hebbian(
     xi = _check_patterns(patterns)
     P, N = xi.shape
     s = _check_state(spins, N).copy()
-    n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
-    beta = _check_beta(beta)
-    random_order = _check_order(order)
-    rng = as_generator(seed)
-    state = _rng_states(rng, 1)[:, 0].copy()
+    n_sweeps, beta, random_order, state = _check_run(n_sweeps, beta, seed, order)
     m = xi.astype(np.int64) @ s.astype(np.int64)
     _async_patterns(s, np.ascontiguousarray(xi.T), m, n_sweeps, 0.0 if beta is None else beta, beta is None,
                     random_order, state)
