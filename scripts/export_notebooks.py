@@ -30,11 +30,10 @@ from pathlib import Path
 
 import jupytext
 import nbformat
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from plainmd import ROOT, BookIndex, Converter, block_end, load_index  # noqa: E402
+from plainmd import ROOT, BookIndex, Converter, block_end, load_index, toc_docs  # noqa: E402
 from plainmd import _FENCE as _OPEN  # noqa: E402
 
 _STUDENT_NOTE = (
@@ -126,25 +125,10 @@ def is_chapter(text: str) -> bool:
 
 def toc_chapters(toc: Path = ROOT / "_toc.yml") -> list[Path]:
     """The chapters named in ``_toc.yml`` (MyST notebooks with exercises, see :func:`is_chapter`), in book order."""
-    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
-    files: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if key in node:
-                    files.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(data)
     root = toc.parent
     chapters = []
-    for f in files:
-        path = root / (f if f.endswith(".md") else f + ".md")
+    for doc in toc_docs(toc):
+        path = root / f"{doc}.md"
         if path.exists() and is_chapter(path.read_text(encoding="utf-8")):
             chapters.append(path)
     return chapters
