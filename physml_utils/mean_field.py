@@ -72,6 +72,14 @@ def _check_m(m, n: int | None = None, name: str = "m") -> np.ndarray:
     return m
 
 
+def _check_iteration(tol, max_iter, m0, n: int) -> tuple[float, int, np.ndarray]:
+    """The stopping rule and starting point of the forward solvers, checked in this order: (tol > 0,
+    max_iter >= 1, m) with m a new array, all +1 when ``m0`` is None (check_real_array copies: m0 is untouched)."""
+    tol = check_real(tol, "tol", minimum=0.0, strict_minimum=True)
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    return tol, max_iter, np.ones(n) if m0 is None else _check_m(m0, n, "m0")
+
+
 def spin_entropy(m) -> np.ndarray:
     """Entropy σ(m) in nats of a ±1 spin with mean m (elementwise; σ(0) = ln 2, σ(±1) = 0).
 
@@ -157,9 +165,7 @@ def naive_mean_field(couplings, fields=None, *, T: float, m0=None, tol: float = 
     J, h = check_couplings(couplings, fields)
     n = J.shape[0]
     T = check_real(T, "T", minimum=0.0, strict_minimum=True)
-    tol = check_real(tol, "tol", minimum=0.0, strict_minimum=True)
-    max_iter = check_int(max_iter, "max_iter", minimum=1)
-    m = np.ones(n) if m0 is None else _check_m(m0, n, "m0")   # check_real_array returns a new array: m0 is untouched
+    tol, max_iter, m = _check_iteration(tol, max_iter, m0, n)
     rows, cols = np.nonzero(J)                       # CSR rows: a sweep costs O(number of couplings)
     indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n))))
     n_iter, change = _coordinate_descent(indptr, cols, J[rows, cols], h, 1.0 / T, m, tol, max_iter)
@@ -260,9 +266,7 @@ def tap(couplings, fields=None, *, T: float, m0=None, damping: float = 0.5, tol:
     damping = check_real(damping, "damping", minimum=0.0)
     if damping >= 1.0:
         raise ValueError(f"damping must be < 1, got {damping}")
-    tol = check_real(tol, "tol", minimum=0.0, strict_minimum=True)
-    max_iter = check_int(max_iter, "max_iter", minimum=1)
-    m = np.ones(n) if m0 is None else _check_m(m0, n, "m0")
+    tol, max_iter, m = _check_iteration(tol, max_iter, m0, n)
     n_iter, change = _tap_sweeps(J, J**2, h, 1.0 / T, m, damping, tol, max_iter)
     return MeanFieldResult(m, _tap_free_energy(m, J, h, T), int(n_iter), bool(change < tol))
 
