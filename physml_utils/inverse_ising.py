@@ -156,6 +156,14 @@ def exact_samples(couplings, fields=None, n_samples: int = 1000, seed=None) -> n
     return states[idx]
 
 
+def _unpack(theta: np.ndarray, iu: tuple[np.ndarray, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(J, h) from the parameter vector of the fits, theta = (J_ij for i < j in the order of ``iu``, h_1 … h_n):
+    J a new symmetric (n, n) matrix with zero diagonal, h a view of theta."""
+    J = np.zeros((n, n))
+    J[iu] = theta[: iu[0].size]
+    return J + J.T, theta[iu[0].size :]
+
+
 def fit_boltzmann_machine(samples, *, l2: float = 0.0, tol: float = 1e-10, max_iter: int = 2000) -> BoltzmannFit:
     """Maximum-likelihood couplings and fields of a fully visible Boltzmann machine (see the module docstring).
 
@@ -194,13 +202,8 @@ def fit_boltzmann_machine(samples, *, l2: float = 0.0, tol: float = 1e-10, max_i
     iu = np.triu_indices(n, 1)
     states = enumeration.spin_states(n)
 
-    def unpack(theta):
-        J = np.zeros((n, n))
-        J[iu] = theta[: iu[0].size]
-        return J + J.T, theta[iu[0].size :]
-
     def objective(theta):
-        J, h = unpack(theta)
+        J, h = _unpack(theta, iu, n)
         m_model, C_model, log_z = _moments(J, h, states)
         ll = 0.5 * np.sum(J * C_data) + h @ m_data - log_z - 0.5 * l2 * np.sum(J[iu] ** 2)
         grad = np.concatenate([(C_data - C_model)[iu] - l2 * J[iu], m_data - m_model])
@@ -216,6 +219,6 @@ def fit_boltzmann_machine(samples, *, l2: float = 0.0, tol: float = 1e-10, max_i
     with _single_threaded_blas():
         res = minimize(objective, np.zeros(iu[0].size + n), jac=True, method="L-BFGS-B", callback=record,
                        options={"gtol": tol, "ftol": 1e-15, "maxiter": max_iter})
-    J, h = unpack(res.x)
+    J, h = _unpack(res.x, iu, n)
     ll = float(-res.fun + 0.5 * l2 * np.sum(J[iu] ** 2))
     return BoltzmannFit(J, h, ll, int(res.nit), np.array(history), bool(res.success))

@@ -36,6 +36,7 @@ from scipy.special import xlogy
 
 from . import enumeration
 from ._validate import check_couplings, check_int, check_real, check_real_array, check_spins
+from .inverse_ising import _unpack
 
 __all__ = [
     "MeanFieldResult",
@@ -365,13 +366,8 @@ def pseudo_likelihood_inverse(samples, *, l2: float = 0.0, tol: float = 1e-10, m
     M, n = S.shape
     iu = np.triu_indices(n, 1)
 
-    def unpack(theta):
-        J = np.zeros((n, n))
-        J[iu] = theta[: iu[0].size]
-        return J + J.T, theta[iu[0].size :]
-
     def objective(theta):
-        J, h = unpack(theta)
+        J, h = _unpack(theta, iu, n)
         field = S @ J + h
         lc = np.abs(field) + np.log1p(np.exp(-2 * np.abs(field)))        # ln 2cosh
         value = np.sum(S * field - lc) / M - 0.5 * l2 * np.sum(J[iu] ** 2)
@@ -382,5 +378,5 @@ def pseudo_likelihood_inverse(samples, *, l2: float = 0.0, tol: float = 1e-10, m
 
     res = minimize(objective, np.zeros(iu[0].size + n), jac=True, method="L-BFGS-B",
                    options={"gtol": tol, "ftol": 1e-15, "maxiter": max_iter})
-    J, h = unpack(res.x)
+    J, h = _unpack(res.x, iu, n)
     return InverseResult(J, h, 0)
