@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bookutils import EXECUTED
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from make_pdf import toc_pages  # noqa: E402
 
 pytestmark = pytest.mark.book
-
-
-def _toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [c["file"] for c in part["chapters"]]
-    return files
 
 
 def _is_notebook(f: str) -> bool:
@@ -29,7 +24,7 @@ def _is_notebook(f: str) -> bool:
 
 
 def test_every_toc_page_is_built(built_book):
-    for f in _toc_files():
+    for f in toc_pages():
         assert (built_book / f"{f}.html").exists(), f
 
 
@@ -38,7 +33,7 @@ def test_every_notebook_was_executed_without_errors(built_book):
     # outputs to myst-nb through jupyter-cache, which drops execution counts; a plain jupyter-book build keeps them
     times_path = ROOT / "_build" / "exec_times.json"
     times = json.loads(times_path.read_text())["chapters"] if times_path.exists() else None
-    for f in filter(_is_notebook, _toc_files()):
+    for f in filter(_is_notebook, toc_pages()):
         nb = json.loads((EXECUTED.parent / f"{f}.ipynb").read_text())
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         assert code, f
@@ -53,7 +48,7 @@ def test_every_notebook_was_executed_without_errors(built_book):
 
 def test_status_page_has_the_execution_table(built_book):
     html = (built_book / "book" / "status.html").read_text()
-    for f in filter(_is_notebook, _toc_files()):
+    for f in filter(_is_notebook, toc_pages()):
         assert Path(f).name in html, f"{f} missing from the execution table"
 
 
@@ -62,7 +57,7 @@ def test_status_page_has_the_cell_time_table(built_book):
     times = json.loads((ROOT / "_build" / "exec_times.json").read_text())
     html = (built_book / "book" / "status.html").read_text()
     assert "physml-exec-times" in html, "the per-cell table (book/_ext/physml_exec_times.py) is missing"
-    for f in filter(_is_notebook, _toc_files()):
+    for f in filter(_is_notebook, toc_pages()):
         record = times["chapters"][f]
         assert record["error"] is None and record["cpu_s"] > 0, f
         code_cells = [c for c in json.loads((EXECUTED.parent / f"{f}.ipynb").read_text())["cells"]
@@ -78,7 +73,7 @@ def test_no_chapter_was_executed_twice(built_book):
         pytest.skip("no build log (PHYSML_REUSE_BUILD)")
     text = log.read_text()
     assert "Executing notebook" not in text, "myst-nb executed a chapter again: its cache did not match"
-    for f in filter(_is_notebook, _toc_files()):
+    for f in filter(_is_notebook, toc_pages()):
         assert text.count(f"executed {f}:") == 1, f
 
 

@@ -10,6 +10,7 @@ import functools
 import http.server
 import os
 import shutil
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -17,6 +18,9 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from make_pdf import toc_pages  # noqa: E402
 CHROMIUM = os.environ.get("PHYSML_CHROMIUM", "/usr/bin/chromium")
 SHOTS = ROOT / "_build" / "screenshots"
 
@@ -196,16 +200,6 @@ def test_notebook_downloads_resolve(site, browser):
 
 # -- accessibility, launch buttons, links (issue: the book as a published artefact) ---------------------------
 
-def _toc_pages() -> list[str]:
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        pages += [c["file"] for c in part["chapters"]]
-    return pages
-
-
 def test_launch_button_opens_the_chapter_source_in_jupyterlab(site, browser):
     import yaml
 
@@ -213,7 +207,7 @@ def test_launch_button_opens_the_chapter_source_in_jupyterlab(site, browser):
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     owner, repo = config["repository"]["url"].rstrip("/").split("/")[-2:]
     branch = config["repository"]["branch"]
-    for rel in _toc_pages():
+    for rel in toc_pages():
         if not (ROOT / f"{rel}.md").read_text().startswith("---\njupytext:"):
             continue  # plain pages have no launch button
         page = browser.new_page()
@@ -276,5 +270,5 @@ def test_every_internal_link_and_anchor_resolves(site, browser):
         if fragment and target.endswith(".html") and target in seen_pages and fragment not in seen_pages[target]:
             broken.append(f"{source} -> {href}: no element with id {fragment!r}")
     ctx.close()
-    assert len(seen_pages) >= len(_toc_pages())
+    assert len(seen_pages) >= len(toc_pages())
     assert not broken, "\n".join(sorted(set(broken)))
