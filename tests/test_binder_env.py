@@ -34,12 +34,15 @@ def binder_python(tmp_path_factory) -> Path:
     where = tmp_path_factory.mktemp("binder")
     venv.create(where / "venv", with_pip=True)
     python = where / "venv" / "bin" / "python"
-    # pip reads the lines as a requirements file in the repository root, as conda/micromamba do.
-    requirements = ROOT / "_build" / "binder-requirements.txt"
-    requirements.parent.mkdir(exist_ok=True)
+    # conda/micromamba write the pip lines to a requirements file beside environment.yml (the repository root)
+    # and pip resolves `-c constraints.txt` relative to that file: do the same, and remove it afterwards.
+    requirements = ROOT / f".binder-requirements-{os.getpid()}.txt"
     requirements.write_text("\n".join(pip_lines) + "\n")
-    proc = subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(requirements)], cwd=ROOT,
-                          capture_output=True, text=True)
+    try:
+        proc = subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(requirements)], cwd=ROOT,
+                              capture_output=True, text=True)
+    finally:
+        requirements.unlink()
     assert proc.returncode == 0, proc.stderr[-3000:]
     return python
 

@@ -83,9 +83,10 @@ def browser():
 _ALT_JS = """() => [...document.querySelectorAll('main figure img')].filter(img => {
     const cap = img.closest('figure').querySelector('figcaption');
     const alt = (img.getAttribute('alt') || '').trim();
-    // compare letters and digits only: the caption's math is typeset (N=16), the alt text has its source (N = 16)
+    // compare the opening letters only: MathJax draws typeset math with CSS glyphs, so the caption's innerText
+    // lacks the math that the alt text (the caption's source) spells out
     const key = t => t.replace(/[^A-Za-z0-9]/g, '');
-    const lead = key(alt.split(/[=\\^_{}$]/)[0]).slice(0, 15);
+    const lead = key(alt).slice(0, 6);
     return !alt || (cap && !key(cap.innerText).includes(lead));
   }).map(img => img.src)"""
 
