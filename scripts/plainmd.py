@@ -241,6 +241,14 @@ def _source_targets(path: Path, doc: str, counters: dict | None = None) -> tuple
                     targets[options["label"]] = Target(doc, anchor_id(options["label"]), text_)
             elif name == "exercise":
                 pass  # numbered by parse_exercises
+            if name != "code-cell":
+                # labelled equations inside a directive (a theorem, an exercise, an admonition) are numbered too
+                for inner in lines[i + 1 : end]:
+                    im = _EQ_CLOSE.match(inner)
+                    if im:
+                        counters["eq"] += 1
+                        targets[im.group("label")] = Target(
+                            doc, f"equation-{anchor_id(im.group('label'))}", f"({counters['eq']})")
             i = end + 1
             pending = None
             continue
