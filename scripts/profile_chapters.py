@@ -73,7 +73,14 @@ def execute_timed(nb, path: Path, *, timeout: int = 300, env: dict | None = None
 
     old_env = {k: os.environ.get(k) for k in (env or {})}
     os.environ.update(env or {})
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+    # IPC transport in a private folder: kernels started at the same moment by different processes (the build's
+    # two workers, a test run beside a build) could otherwise be handed the same TCP ports, and a client then
+    # waits forever for replies that another kernel sent (seen as builds hanging with idle kernels).
+    from jupyter_client import KernelManager
+
+    km = KernelManager(kernel_name="python3", transport="ipc",
+                       ip=str(Path(tempfile.mkdtemp(prefix="physml-kernel-")) / "kernel"))
+    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     cells: list[dict] = []
     state: dict = {}

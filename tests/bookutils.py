@@ -20,7 +20,16 @@ def execute_chapter(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
     The wall time is stored in ``nb.metadata["physml_seconds"]``.
     """
     nb = jupytext.read(path)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    # IPC transport in a private folder, as in scripts/profile_chapters.py: no TCP ports shared with a kernel
+    # that another process starts at the same moment.
+    import tempfile
+
+    from jupyter_client import KernelManager
+
+    km = KernelManager(kernel_name="python3", transport="ipc",
+                       ip=str(Path(tempfile.mkdtemp(prefix="physml-kernel-")) / "kernel"))
+    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
     nb.metadata["physml_seconds"] = time.perf_counter() - start
