@@ -14,21 +14,25 @@ ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = ROOT / "_build" / "jupyter_execute" / "book"
 
 
+def ipc_kernel_manager():
+    """A python3 kernel manager over IPC in a private folder, as in scripts/profile_chapters.py: two kernels
+    started at the same moment by different processes (a test beside the book build) could otherwise be handed
+    the same TCP ports, and a client then waits forever for replies another kernel sent."""
+    import tempfile
+
+    from jupyter_client import KernelManager
+
+    return KernelManager(kernel_name="python3", transport="ipc",
+                         ip=str(Path(tempfile.mkdtemp(prefix="physml-kernel-")) / "kernel"))
+
+
 def execute_chapter(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
     """Execute a MyST notebook top to bottom in its own folder, as the book build does; return it.
 
     The wall time is stored in ``nb.metadata["physml_seconds"]``.
     """
     nb = jupytext.read(path)
-    # IPC transport in a private folder, as in scripts/profile_chapters.py: no TCP ports shared with a kernel
-    # that another process starts at the same moment.
-    import tempfile
-
-    from jupyter_client import KernelManager
-
-    km = KernelManager(kernel_name="python3", transport="ipc",
-                       ip=str(Path(tempfile.mkdtemp(prefix="physml-kernel-")) / "kernel"))
-    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, km=ipc_kernel_manager(), timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bookutils import ipc_kernel_manager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,7 +118,7 @@ def _grade_job(stem: str, flavour: str, built: dict, out: Path):
     if flavour == "execute":  # the student notebook, executed as a student would (no error allowed)
         nb = nbformat.read(b["student"], as_version=4)
         start = time.perf_counter()
-        NotebookClient(nb, timeout=300, kernel_name="python3",
+        NotebookClient(nb, km=ipc_kernel_manager(), timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": str(b["student"].parent)}}).execute()
         return stem, flavour, {"seconds": time.perf_counter() - start, "nb": nb}
     if flavour == "solution":

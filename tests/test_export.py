@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bookutils import ipc_kernel_manager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,7 +106,7 @@ def test_no_myst_in_the_fixture_exports(exported):
 def test_student_notebook_runs_top_to_bottom(exported):
     _, _, path = exported
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(nb, km=ipc_kernel_manager(), timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert any("14" in o.get("data", {}).get("text/plain", "") for o in outputs), "the last cell's value, 0+1+4+9"
 
