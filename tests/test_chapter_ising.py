@@ -49,7 +49,7 @@ def test_binder_crossing_locates_tc(g):
 
 
 def test_dynamic_exponents(g):
-    # Live (L = 16..128, ~20 s of runs). Grassberger 1995: z = 2.172 ± 0.006; Coddington & Baillie 1992: z ≈ 0.25
+    # Live (L = 16..64, ~5 s of runs; the L = 128 taus come from book/data/critical_slowing.npz). Grassberger 1995: z = 2.172 ± 0.006; Coddington & Baillie 1992: z ≈ 0.25
     # in sweeps. At these sizes corrections to scaling bias a plain fit by up to ~0.2 (the long runs of
     # book/data/critical_slowing.npz give 2.06 for L >= 16, 2.08 for L >= 32, 2.17 for L >= 64; Wolff 0.27 for
     # L >= 16), so allow that systematic plus 3 statistical errors.
