@@ -59,6 +59,7 @@ def test_dynamic_exponents(g):
     assert abs(g["z_wolff"] - 0.25) < 0.15 + 3 * g["z_wolff_err"]
     assert 0 < g["z_wolff_err"] < 0.1 and 0 < g["z_metropolis_err"] < 0.1
     assert g["tau_metropolis_128"] > 50 * g["tau_wolff_128"]
+    assert g["L_max_live"] == 64  # prose: "lattices of 16 to 64 spins on a side", "fits over L = 16–64"
 
 
 def test_dynamic_exponents_from_the_long_runs(g):
