@@ -29,7 +29,8 @@ def test_samplers_pass_the_exact_4x4_test(g):
 def test_sampled_energy_matches_kaufman(g):
     assert g["u_exact_32"] == pytest.approx(exact.energy_per_spin(32, 1 / g["T_check"]), abs=1e-12)
     assert abs(g["u_mc_32"] - g["u_exact_32"]) < 4 * g["u_mc_32_se"]
-    # 39 independent comparisons: the largest |z| of 39 standard normals exceeds 4 with probability ~0.25 %
+    # 39 independent comparisons, each standard error from 50 batch means (z ~ Student t, 49 dof): the largest
+    # |t| of 39 exceeds 4 with probability ~0.8 % (~0.25 % for standard normals)
     assert g["max_abs_z_energy"] < 4.0
     assert g["n_energy_points"] == 39
 
@@ -42,14 +43,15 @@ def test_ferdinand_fisher(g):
 
 
 def test_binder_crossing_locates_tc(g):
-    # statistical error of the crossing with 4 000 samples per point is ~0.01 in T; allow 3 of them
+    # statistical error of the crossing with 4 000 samples per point is ~0.01 in T; allow 3 of them. (Samples are
+    # 3 sweeps apart: tau_int(m^2) ≈ 0.6 samples at L = 32 near T_c, ~3 300 effective samples, error ×1.1.)
     assert g["T_cross"] == pytest.approx(exact.T_C, abs=0.03)
     assert g["U_cross"] == pytest.approx(0.611, abs=0.03)
     assert g["T_cross_err"] == pytest.approx(abs(g["T_cross"] - exact.T_C), abs=1e-12)
 
 
 def test_dynamic_exponents(g):
-    # Live (L = 16..128, ~20 s of runs). Grassberger 1995: z = 2.172 ± 0.006; Coddington & Baillie 1992: z ≈ 0.25
+    # Live (L = 16..64, ~5 s of runs; the L = 128 taus come from book/data/critical_slowing.npz). Grassberger 1995: z = 2.172 ± 0.006; Coddington & Baillie 1992: z ≈ 0.25
     # in sweeps. At these sizes corrections to scaling bias a plain fit by up to ~0.2 (the long runs of
     # book/data/critical_slowing.npz give 2.06 for L >= 16, 2.08 for L >= 32, 2.17 for L >= 64; Wolff 0.27 for
     # L >= 16), so allow that systematic plus 3 statistical errors.
@@ -57,6 +59,7 @@ def test_dynamic_exponents(g):
     assert abs(g["z_wolff"] - 0.25) < 0.15 + 3 * g["z_wolff_err"]
     assert 0 < g["z_wolff_err"] < 0.1 and 0 < g["z_metropolis_err"] < 0.1
     assert g["tau_metropolis_128"] > 50 * g["tau_wolff_128"]
+    assert g["L_max_live"] == 64  # prose: "lattices of 16 to 64 spins on a side", "fits over L = 16–64"
 
 
 def test_dynamic_exponents_from_the_long_runs(g):
