@@ -1,6 +1,6 @@
 """Print the built book to PDF: one file per page of the table of contents and one for the whole book.
 
-Usage: ``python scripts/make_pdf.py [--site _build/html] [--out _build/pdf]``
+Usage: ``python scripts/make_pdf.py [--site _build/html] [--out _build/pdf] [--jobs 4]``
 
 Serves the built HTML on 127.0.0.1, opens every page of ``_toc.yml`` in Debian's Chromium (Playwright), waits for
 MathJax to typeset, expands every exercise solution, and prints with Chromium's own PDF engine (``page.pdf``):
@@ -89,50 +89,61 @@ _FOOTER = ('<div style="font-size:7.5px;font-family:sans-serif;color:#444;width:
            '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 
 
-def print_pages(site: Path, out: Path, pages: list[str] | None = None) -> list[Path]:
-    """Print each page of ``pages`` (default: the table of contents) from the built ``site`` into ``out``."""
-    from playwright.sync_api import sync_playwright
+def print_pages(site: Path, out: Path, pages: list[str] | None = None, jobs: int = 4) -> list[tuple[Path, str]]:
+    """Print each page of ``pages`` (default: the table of contents) from the built ``site`` into ``out``; return
+    each PDF with the page's title, in the order of ``pages``.
+
+    ``jobs`` pages at a time in one browser (Playwright's async API): a page spends most of its time waiting
+    (network idle, MathJax), so the wall time falls with ``jobs`` while the CPU time stays the same."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
 
     pages = pages or toc_pages()
     out.mkdir(parents=True, exist_ok=True)
     base_url = published_base()
     server = _serve(site)
     local = f"http://127.0.0.1:{server.server_address[1]}"
-    written = []
+
+    async def print_one(browser, slots: asyncio.Semaphore, rel: str) -> tuple[Path, str]:
+        async with slots:
+            page = await browser.new_page(viewport={"width": 1000, "height": 1400})
+            await page.goto(f"{local}/{rel}.html", wait_until="networkidle")
+            if await page.locator(".math").count():
+                await page.wait_for_function(
+                    "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30000)
+                await page.evaluate("() => MathJax.startup.promise")
+            await page.evaluate(_EXPAND_JS)
+            await page.add_style_tag(content=_PRINT_CSS)
+            await page.emulate_media(media="print")
+            title = (await page.locator("main h1").first.inner_text()).strip().rstrip("#").strip()
+            target = out / f"{Path(rel).name}.pdf"
+            await page.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
+                           header_template=_header(title, f"{base_url}/{rel}.html"), footer_template=_FOOTER,
+                           margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
+            await page.close()
+            return target, title
+
+    async def print_all() -> list[tuple[Path, str]]:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            slots = asyncio.Semaphore(max(1, jobs))
+            written = await asyncio.gather(*(print_one(browser, slots, rel) for rel in pages))
+            await browser.close()
+            return list(written)
+
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for rel in pages:
-                page = browser.new_page(viewport={"width": 1000, "height": 1400})
-                page.goto(f"{local}/{rel}.html", wait_until="networkidle")
-                if page.locator(".math").count():
-                    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                                           timeout=30000)
-                    page.evaluate("() => MathJax.startup.promise")
-                page.evaluate(_EXPAND_JS)
-                page.add_style_tag(content=_PRINT_CSS)
-                page.emulate_media(media="print")
-                title = page.locator("main h1").first.inner_text().strip().rstrip("#").strip()
-                target = out / f"{Path(rel).name}.pdf"
-                page.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
-                         header_template=_header(title, f"{base_url}/{rel}.html"), footer_template=_FOOTER,
-                         margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
-                page.close()
-                written.append(target)
-            browser.close()
+        return asyncio.run(print_all())
     finally:
         server.shutdown()
-    return written
 
 
-def merge(parts: list[Path], target: Path) -> Path:
-    """Concatenate chapter PDFs into one, with a bookmark at the first page of each."""
+def merge(parts: list[tuple[Path, str]], target: Path) -> Path:
+    """Concatenate chapter PDFs into one, with a bookmark (the chapter's title) at the first page of each."""
     writer = PdfWriter()
-    for part in parts:
-        reader = PdfReader(part)
+    for part, title in parts:
         start = len(writer.pages)
-        writer.append(reader)
-        title = reader.pages[0].extract_text().strip().splitlines()[0] if reader.pages else part.stem
+        writer.append(PdfReader(part))
         writer.add_outline_item(title=title[:80], page_number=start)
     with target.open("wb") as f:
         writer.write(f)
@@ -143,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "pdf")
+    parser.add_argument("--jobs", type=int, default=4, help="pages printed at the same time")
     args = parser.parse_args(argv)
     if not (args.site / "index.html").exists():
         print(f"{args.site} has no built book: run `make book` first", file=sys.stderr)
@@ -153,11 +165,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"{CHROMIUM} not found (apt-get install chromium): no PDFs printed", file=sys.stderr)
         return 0
-    parts = print_pages(args.site, args.out)
+    parts = print_pages(args.site, args.out, jobs=args.jobs)
     merge(parts, args.out / BOOK_PDF)
     published = args.site / "pdf"
     published.mkdir(exist_ok=True)
-    for pdf in [*parts, args.out / BOOK_PDF]:
+    for pdf in [*(part for part, _ in parts), args.out / BOOK_PDF]:
         shutil.copy2(pdf, published / pdf.name)
     print(f"{len(parts)} chapter PDFs and {BOOK_PDF} in {args.out} (and {published})")
     return 0

@@ -66,16 +66,37 @@ def built_book(tmp_path_factory) -> Path:
     return html
 
 
+BOOK_FIXTURES = {"built_book", "glue"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which turns the xdist_group marks into the node ids
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (``--dist loadgroup``) every test that needs the built book runs on one worker, in the
-    order collected, while the other workers take the unit tests."""
-    if not config.pluginmanager.hasplugin("xdist"):
+    """Under pytest-xdist (``--dist loadgroup``) the run is two work units, one per worker.
+
+    ``book``: every test that needs the built book (a ``book``/``browser`` mark or the ``built_book``/``glue``
+    fixtures), in the order collected; its first test builds the book. ``other``: everything else, ordered so
+    that nothing waits for the book while there is other work: the assignment grading first (it builds its
+    assignments from the sources), then the Binder venv and the unit tests, and last the Binder tests that read
+    the built book. Without ``-n`` nothing changes.
+    """
+    if not getattr(config.option, "loadgroup", False):  # set by xdist on its workers for --dist loadgroup
         return
+    book, first, middle, last = [], [], [], []
     for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue  # a module that chose its own group (tests/test_binder_env.py)
-        if item.get_closest_marker("book") or item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("book"))
+        needs_book = bool(BOOK_FIXTURES & set(item.fixturenames))
+        if item.module.__name__.endswith("test_binder_env"):  # its venv is built once, on the other worker
+            (last if needs_book else first).append(item)
+        elif needs_book or item.get_closest_marker("book") or item.get_closest_marker("browser"):
+            book.append(item)
+        elif item.get_closest_marker("assignments"):
+            first.append(item)
+        else:
+            middle.append(item)
+    for item in book:
+        item.add_marker(pytest.mark.xdist_group("book"))
+    for item in first + middle + last:
+        item.add_marker(pytest.mark.xdist_group("other"))
+    items[:] = book + first + middle + last
 
 
 def _toc_stems() -> set[str]:

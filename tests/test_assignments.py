@@ -70,8 +70,8 @@ def test_at_least_one_wrong_answer_per_chapter(stem):
 
 
 @pytest.fixture(scope="module")
-def index():
-    return load_index()
+def index(tmp_path_factory):
+    return load_index(build=tmp_path_factory.mktemp("no-build"))  # the sources' numbering, as in `graded`
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -108,7 +108,7 @@ def test_check_spec_reports_problems():
 
 
 def _assign(stem: str, out: Path, index) -> dict:
-    return ma.assign(stem, out, index, in_process=True)
+    return ma.assign(stem, out, index)
 
 
 def _grade_job(stem: str, flavour: str, built: dict, out: Path):
@@ -137,7 +137,9 @@ def _grade_job(stem: str, flavour: str, built: dict, out: Path):
 def graded(tmp_path_factory):
     """Every assignment built once; solution, student and wrong-answer notebooks graded, 2 processes at a time."""
     out = tmp_path_factory.mktemp("assignments")
-    index = load_index()
+    # numbering and glued values from the sources (an empty build folder): under xdist the book is being built
+    # on the other worker meanwhile, and its half-written environment must not be read
+    index = load_index(build=tmp_path_factory.mktemp("no-build"))
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:  # otter imported once per worker
         built = dict(zip(STEMS, pool.map(partial(_assign, out=out, index=index), STEMS)))

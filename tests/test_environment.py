@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,3 +54,12 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make test" in ci.splitlines()[-1]
+
+
+def test_make_test_runs_in_two_work_units(request):
+    """``make test`` (``-n 2 --dist loadgroup``): every test carries its group, ``book`` or ``other`` (tests/conftest.py),
+    so one worker builds the book and runs what reads it while the other takes the rest. With pytest 9.2 and
+    xdist 3.8 the groups were silently dropped and tests waited for the book on both workers."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        pytest.skip("only meaningful under make test's pytest-xdist")
+    assert request.node.nodeid.endswith("@other"), request.node.nodeid

@@ -57,8 +57,9 @@ def test_pages_deploy_only_from_main_with_the_official_actions():
     assert upload["with"]["path"] == "_build/html"
 
 
-def test_caches_pip_and_numba():
+def test_caches_downloads_and_numba():
+    """pip (it installs uv) and uv (everything else, `make install`) download caches, and numba's compiled kernels."""
     build = _workflow()["jobs"]["build"]
     cache = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache@"))
     paths = cache["with"]["path"]
-    assert ".cache/pip" in paths and build["env"]["NUMBA_CACHE_DIR"] in paths
+    assert ".cache/pip" in paths and ".cache/uv" in paths and build["env"]["NUMBA_CACHE_DIR"] in paths
