@@ -1,7 +1,7 @@
 """The built site, in a real browser: every page loads cleanly, offline, with math rendered and solutions closed.
 
-Drives Debian's Chromium headless through Playwright against a local HTTP server. Saves a screenshot of every
-page under ``_build/screenshots/`` for people to look at.
+Drives Debian's Chromium headless through Playwright against a local HTTP server. Saves a screenshot of the top of
+every page under ``_build/screenshots/`` for people to look at (whole pages are in the PDFs, ``_build/pdf/``).
 """
 
 from __future__ import annotations
@@ -40,6 +40,13 @@ _WIDE_MATH_JS = """() => [...document.querySelectorAll('mjx-container[display="t
              (m.closest('div.math') || m.parentElement).getBoundingClientRect().width, m.textContent.slice(0, 50)])
   .filter(([w, c]) => w > c + 2)
   .map(([w, c, t]) => `${Math.round(w)} px in ${Math.round(c)} px: ${t}`)"""
+
+
+_IDS_JS = """() => [...document.querySelectorAll('[id]')].map(e => e.id)
+    .concat([...document.querySelectorAll('a[name]')].map(e => e.name))"""
+
+
+_BINDER_JS = """() => [...document.querySelectorAll('a[href*="mybinder.org"]')].map(a => a.href)"""
 
 
 def _pages(html: Path) -> list[str]:
@@ -92,14 +99,16 @@ _ALT_JS = """() => [...document.querySelectorAll('main figure img')].filter(img 
 
 
 @pytest.fixture(scope="module")
-def visits(site, browser) -> dict[str, list[str]]:
+def visits(site, browser) -> dict:
     """Load every page once (MathJax typeset), and collect what each check finds: the page checks, axe-core's
-    serious or critical violations, and figures without alt text. Writes ``_build/axe-summary.txt``."""
+    serious or critical violations, and figures without alt text; and, under ``dom``, each loaded page's element
+    ids, link targets and Binder launch links, which the launch-button and link tests read instead of loading the
+    pages again. Writes ``_build/axe-summary.txt``."""
     from axe_playwright_python.sync_playwright import Axe
 
     html, base = site
     axe = Axe()
-    found: dict[str, list[str]] = {"page": [], "axe": [], "alt": []}
+    found: dict = {"page": [], "axe": [], "alt": [], "dom": {}}
     summary: dict[str, int] = {}
     SHOTS.mkdir(parents=True, exist_ok=True)
     for old in SHOTS.glob("*.png"):
@@ -153,7 +162,10 @@ def visits(site, browser) -> dict[str, list[str]]:
                 targets = [n["target"] for n in v["nodes"][:3]]
                 found["axe"].append(f"{rel}: {v['impact']} {v['id']} ({len(v['nodes'])} nodes, e.g. {targets})")
         found["alt"] += [f"{rel}: {src}" for src in page.evaluate(_ALT_JS)]
-        page.screenshot(path=str(SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")), full_page=True)
+        found["dom"][page.url] = {"ids": set(page.evaluate(_IDS_JS)),
+                                  "hrefs": page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)"),
+                                  "binder": page.evaluate(_BINDER_JS)}
+        page.screenshot(path=str(SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")))
         if errors:
             problems.append(f"{rel}: console errors: {errors}")
         if foreign:
@@ -201,7 +213,8 @@ def test_notebook_downloads_resolve(site, browser):
 
 # -- accessibility, launch buttons, links (issue: the book as a published artefact) ---------------------------
 
-def test_launch_button_opens_the_chapter_source_in_jupyterlab(site, browser):
+def test_launch_button_opens_the_chapter_source_in_jupyterlab(site, visits):
+    """The Binder links of each notebook chapter, as the browser showed them (read by the ``visits`` fixture)."""
     import yaml
 
     html, base = site
@@ -211,20 +224,14 @@ def test_launch_button_opens_the_chapter_source_in_jupyterlab(site, browser):
     for rel in toc_pages():
         if not (ROOT / f"{rel}.md").read_text().startswith("---\njupytext:"):
             continue  # plain pages have no launch button
-        page = browser.new_page()
-        page.goto(f"{base}/{rel}.html", wait_until="domcontentloaded")
-        hrefs = page.evaluate("() => [...document.querySelectorAll('a[href*=\"mybinder.org\"]')].map(a => a.href)")
-        page.close()
+        hrefs = visits["dom"][f"{base}/{rel}.html"]["binder"]
         assert hrefs, f"{rel}: no Binder launch button"
         assert hrefs[0] == f"https://mybinder.org/v2/gh/{owner}/{repo}/{branch}?urlpath=lab/tree/{rel}.md", hrefs[0]
 
 
-_IDS_JS = """() => [...document.querySelectorAll('[id]')].map(e => e.id)
-    .concat([...document.querySelectorAll('a[name]')].map(e => e.name))"""
-
-
-def test_every_internal_link_and_anchor_resolves(site, browser):
-    """Crawl the site from the index: every same-site link loads (HTTP 200) and every #fragment exists there."""
+def test_every_internal_link_and_anchor_resolves(site, browser, visits):
+    """Crawl the site from the index: every same-site link loads (HTTP 200) and every #fragment exists there.
+    Pages the ``visits`` fixture loaded are read from what it recorded; the others are loaded here."""
     from urllib.parse import urldefrag, urljoin
 
     html, base = site
@@ -244,16 +251,20 @@ def test_every_internal_link_and_anchor_resolves(site, browser):
         url = todo.pop()
         if url in seen_pages:
             continue
-        page = ctx.new_page()
-        response = page.goto(url, wait_until="domcontentloaded")
-        if response is None or response.status != 200:
-            broken.append(f"{url}: HTTP {response.status if response else 'none'}")
+        if url in visits["dom"]:
+            seen_pages[url] = visits["dom"][url]["ids"]
+            hrefs = visits["dom"][url]["hrefs"]
+        else:
+            page = ctx.new_page()
+            response = page.goto(url, wait_until="domcontentloaded")
+            if response is None or response.status != 200:
+                broken.append(f"{url}: HTTP {response.status if response else 'none'}")
+                page.close()
+                seen_pages[url] = set()
+                continue
+            seen_pages[url] = set(page.evaluate(_IDS_JS))
+            hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
             page.close()
-            seen_pages[url] = set()
-            continue
-        seen_pages[url] = set(page.evaluate(_IDS_JS))
-        hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
-        page.close()
         for href in hrefs:
             if not href.startswith(base):
                 continue
