@@ -31,6 +31,7 @@ gradients are vectorised numba kernels with their own counter-based SplitMix64 s
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
@@ -794,14 +795,28 @@ def ising_energy_distribution(rbm: RBM, L: int, beta: float) -> tuple[np.ndarray
         raise ValueError(f"rbm has {rbm.n_features_in_} visible units, an {L}×{L} lattice needs {L * L}")
     if L * L > MAX_EXACT_UNITS:
         raise ValueError(f"L = {L} has 2^{L * L} states, more than exact enumeration allows (L² <= {MAX_EXACT_UNITS})")
-    from .enumeration import boltzmann, energies, lattice_couplings
+    from .enumeration import boltzmann
+
+    bits, E, levels, inverse = _ising_enumeration(L)
+    p_ising, _ = boltzmann(E, beta)
+    p_rbm = np.exp(rbm.log_likelihood(bits))
+    return levels, np.bincount(inverse, weights=p_ising), np.bincount(inverse, weights=p_rbm)
+
+
+@functools.lru_cache(maxsize=2)
+def _ising_enumeration(L: int):
+    """(all 2^(L²) configurations as bits, their Ising energies, the distinct energies, the level of each state),
+    read-only and cached: the small multiples and the slider call :func:`ising_energy_distribution` once per
+    machine with the same L."""
+    from .enumeration import energies, lattice_couplings
 
     states = spin_states(L * L)
     E = energies(states, lattice_couplings(L))
-    p_ising, _ = boltzmann(E, beta)
-    p_rbm = np.exp(rbm.log_likelihood(spins_to_bits(states, dtype=np.float64)))
     levels, inverse = np.unique(np.round(E, 9) + 0.0, return_inverse=True)  # + 0.0: no "-0"
-    return levels, np.bincount(inverse, weights=p_ising), np.bincount(inverse, weights=p_rbm)
+    out = (spins_to_bits(states, dtype=np.float64), E, levels, inverse)
+    for a in out:
+        a.flags.writeable = False
+    return out
 
 
 def plot_energy_distribution(rbm: RBM, L: int, beta: float, ax=None, title: str | None = None):
