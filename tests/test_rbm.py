@@ -374,6 +374,35 @@ def test_ising_energy_distribution_is_exact():
         ising_energy_distribution(big, 5, beta)
 
 
+def test_ising_energy_distribution_cache_is_read_only_and_repeatable():
+    # the enumeration is cached per L (issue 17): repeated calls give identical results and nobody can alter it
+    from physml_utils.rbm import _ising_enumeration, ising_energy_distribution
+
+    rng = np.random.default_rng(3)
+    machine = RBM.from_params(rng.normal(0, 0.5, (3, 9)), rng.normal(0, 0.5, 3), rng.normal(0, 0.5, 9), dtype=np.float64)
+    first = ising_energy_distribution(machine, 3, 0.3)
+    second = ising_energy_distribution(machine, 3, 0.3)
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    bits, E, levels, inverse = _ising_enumeration(3)
+    assert _ising_enumeration(3)[0] is bits
+    for a in (bits, E, levels, inverse):
+        with pytest.raises(ValueError, match="read-only"):
+            a[0] = 0
+    np.testing.assert_allclose(np.exp(machine.log_likelihood(bits)).sum(), 1.0, atol=1e-12)
+
+
+def test_softplus_matches_logaddexp_and_never_overflows():
+    from physml_utils.rbm import _softplus
+
+    x = np.concatenate([np.linspace(-800, 800, 4000), [-1e-300, 0.0, 1e-300, 36.0, -36.0]])
+    np.testing.assert_allclose(_softplus(x), np.logaddexp(0.0, x), rtol=1e-15, atol=1e-300)
+    assert np.all(np.isfinite(_softplus(x)))
+    x2 = x.reshape(-1, 5)
+    np.testing.assert_array_equal(_softplus(x2), _softplus(x).reshape(-1, 5))  # shape-preserving, input untouched
+    np.testing.assert_array_equal(x2.ravel(), x)
+
+
 @pytest.mark.parametrize(
     "call",
     [
