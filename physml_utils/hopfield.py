@@ -287,8 +287,17 @@ def _async_couplings(s, J, h, n_sweeps, beta, zero_t, random_order, state, tol):
 def _async_patterns(s, xiT, m, n_sweeps, beta, zero_t, random_order, state):
     """The same sweeps for Hebbian couplings, keeping the integer overlaps m_μ = ξ^μ·s (O(P) per visit).
 
-    N h_i = Σ_μ ξ_i^μ m_μ − P s_i exactly (integers), so ties h_i = 0 are exact."""
+    N h_i = Σ_μ ξ_i^μ m_μ − P s_i exactly (integers), so ties h_i = 0 are exact. ``m`` (P,) int64 is output
+    only: the kernel first sets m = ξ s (O(NP), row by row of ξᵀ; NumPy's integer matmul, which has no BLAS,
+    took longer than the sweeps of a typical call)."""
     N, P = xiT.shape
+    for mu in range(P):
+        m[mu] = 0
+    for i in range(N):
+        si = np.int64(s[i])
+        row = xiT[i]
+        for mu in range(P):
+            m[mu] += si * row[mu]
     order = np.arange(N)
     s0 = state[0]
     s1 = state[1]
@@ -398,7 +407,7 @@ def run_hebbian(
     P, N = xi.shape
     s = _check_state(spins, N).copy()
     n_sweeps, beta, random_order, state = _check_run(n_sweeps, beta, seed, order)
-    m = xi.astype(np.int64) @ s.astype(np.int64)
+    m = np.empty(P, dtype=np.int64)  # set to ξ s by the kernel
     _async_patterns(s, np.ascontiguousarray(xi.T), m, n_sweeps, 0.0 if beta is None else beta, beta is None,
                     random_order, state)
     return s
