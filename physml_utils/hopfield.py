@@ -91,34 +91,18 @@ def _check_state(spins, n: int | None, name: str = "spins") -> np.ndarray:
     return spins
 
 
-@njit(cache=True)
-def _inspect_couplings(J):
+def _inspect_couplings(J: np.ndarray) -> tuple[int, float]:
     """(code, max_i Σ_j |J_ij|): code 0 if J is finite, symmetric (to 1e-12 of max |J_ij|) with zero diagonal,
-    else 1 (not finite), 2 (not symmetric), 3 (non-zero diagonal). One pass over rows, then the symmetry test
-    in 64×64 tiles so that both J[i, j] and J[j, i] are read from cache."""
-    n = J.shape[0]
-    scale = 0.0
-    rowmax = 0.0
-    for i in range(n):
-        row = 0.0
-        for j in range(n):
-            x = abs(J[i, j])
-            if not np.isfinite(x):
-                return 1, 0.0
-            row += x
-            scale = max(scale, x)
-        rowmax = max(rowmax, row)
-    for i in range(n):
-        if J[i, i] != 0.0:
-            return 3, rowmax
-    B = 64
-    tol = 1e-12 * scale
-    for bi in range(0, n, B):
-        for bj in range(bi, n, B):
-            for i in range(bi, min(bi + B, n)):
-                for j in range(max(bj, i + 1), min(bj + B, n)):
-                    if abs(J[i, j] - J[j, i]) > tol:
-                        return 2, rowmax
+    else 1 (not finite), 2 (not symmetric), 3 (non-zero diagonal), tested in the order 1, 3, 2. NumPy: a few
+    O(N²) passes per call, cheaper than compiling a kernel for a check (issue 17)."""
+    A = np.abs(J)
+    if not np.isfinite(A).all():
+        return 1, 0.0
+    rowmax = float(A.sum(axis=1).max())
+    if np.any(np.diagonal(J) != 0.0):
+        return 3, rowmax
+    if np.any(np.abs(J - J.T) > 1e-12 * float(A.max())):
+        return 2, rowmax
     return 0, rowmax
 
 
