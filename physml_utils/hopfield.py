@@ -229,59 +229,29 @@ def _shuffle(order, s0, s1):
 
 
 @njit(cache=True)
-def _async_couplings(s, J, h, n_sweeps, beta, zero_t, random_order, state, tol):
-    """Asynchronous sweeps with the local fields h = J s kept up to date (O(N) per flip). In place on s, h."""
+def _async(s, J, h, xiT, m, n_sweeps, beta, zero_t, random_order, state, tol):
+    """Asynchronous sweeps, in place on s; returns the number of sweeps done. One kernel for both
+    representations of the couplings, chosen by which pair of arrays is non-empty:
+
+    - general couplings (``J`` (N, N), ``h`` = J s kept up to date, O(N) per flip; ``xiT``, ``m`` empty),
+      ties |h_i| <= ``tol`` keep their value;
+    - Hebbian couplings (``xiT`` = ξᵀ (N, P) int8, ``m`` (P,) int64 output-only: set here to the integer
+      overlaps ξ^μ·s and kept up to date, O(P) per visit; ``J``, ``h`` empty). N h_i = Σ_μ ξ_i^μ m_μ − P s_i
+      exactly (integers), so ties h_i = 0 are exact (``tol`` unused).
+
+    Zero temperature (``zero_t``): s_i ← sign(h_i), stopping after a sweep without flips. Else Glauber's heat
+    bath at ``beta``. Random-order sweeps shuffle the visiting order with the xoroshiro128++ ``state``."""
     N = s.size
-    order = np.arange(N)
-    s0 = state[0]
-    s1 = state[1]
-    done = 0
-    for sweep in range(n_sweeps):
-        if random_order:
-            s0, s1 = _shuffle(order, s0, s1)
-        flips = 0
-        for k in range(N):
-            i = order[k]
-            hi = h[i]
-            if zero_t:
-                if s[i] * hi >= -tol:
-                    continue
-                new = -s[i]
-            else:
-                r, s0, s1 = _next(s0, s1)
-                u = np.float64(r >> _U11) * _INV53
-                new = np.int8(1) if u * (1.0 + math.exp(-2.0 * beta * hi)) < 1.0 else np.int8(-1)
-                if new == s[i]:
-                    continue
-            s[i] = new
-            d = 2.0 * new
-            row = J[i]
-            for j in range(N):
-                h[j] += d * row[j]
-            flips += 1
-        done = sweep + 1
-        if zero_t and flips == 0:
-            break
-    state[0] = s0
-    state[1] = s1
-    return done
-
-
-@njit(cache=True)
-def _async_patterns(s, xiT, m, n_sweeps, beta, zero_t, random_order, state):
-    """The same sweeps for Hebbian couplings, keeping the integer overlaps m_μ = ξ^μ·s (O(P) per visit).
-
-    N h_i = Σ_μ ξ_i^μ m_μ − P s_i exactly (integers), so ties h_i = 0 are exact. ``m`` (P,) int64 is output
-    only: the kernel first sets m = ξ s (O(NP), row by row of ξᵀ; NumPy's integer matmul, which has no BLAS,
-    took longer than the sweeps of a typical call)."""
-    N, P = xiT.shape
-    for mu in range(P):
-        m[mu] = 0
-    for i in range(N):
-        si = np.int64(s[i])
-        row = xiT[i]
+    hebbian = J.shape[0] == 0
+    P = xiT.shape[1]
+    if hebbian:
         for mu in range(P):
-            m[mu] += si * row[mu]
+            m[mu] = 0
+        for i in range(N):
+            si = np.int64(s[i])
+            row8 = xiT[i]
+            for mu in range(P):
+                m[mu] += si * row8[mu]
     order = np.arange(N)
     s0 = state[0]
     s1 = state[1]
@@ -292,25 +262,45 @@ def _async_patterns(s, xiT, m, n_sweeps, beta, zero_t, random_order, state):
         flips = 0
         for k in range(N):
             i = order[k]
-            row = xiT[i]
-            acc = 0
-            for mu in range(P):
-                acc += row[mu] * m[mu]
-            hN = acc - P * np.int64(s[i])
+            if hebbian:
+                row8 = xiT[i]
+                acc = 0
+                for mu in range(P):
+                    acc += row8[mu] * m[mu]
+                hN = acc - P * np.int64(s[i])
+                if zero_t:
+                    if s[i] * hN >= 0:
+                        continue
+                    x = 0.0
+                else:
+                    x = -2.0 * beta * hN / N
+            else:
+                hi = h[i]
+                if zero_t:
+                    if s[i] * hi >= -tol:
+                        continue
+                    x = 0.0
+                else:
+                    x = -2.0 * beta * hi
             if zero_t:
-                if s[i] * hN >= 0:
-                    continue
                 new = -s[i]
             else:
                 r, s0, s1 = _next(s0, s1)
                 u = np.float64(r >> _U11) * _INV53
-                new = np.int8(1) if u * (1.0 + math.exp(-2.0 * beta * hN / N)) < 1.0 else np.int8(-1)
+                new = np.int8(1) if u * (1.0 + math.exp(x)) < 1.0 else np.int8(-1)
                 if new == s[i]:
                     continue
             s[i] = new
-            d = 2 * np.int64(new)
-            for mu in range(P):
-                m[mu] += d * row[mu]
+            if hebbian:
+                dm = 2 * np.int64(new)
+                row8 = xiT[i]
+                for mu in range(P):
+                    m[mu] += dm * row8[mu]
+            else:
+                dh = 2.0 * new
+                row = J[i]
+                for j in range(N):
+                    h[j] += dh * row[j]
             flips += 1
         done = sweep + 1
         if zero_t and flips == 0:
@@ -318,6 +308,11 @@ def _async_patterns(s, xiT, m, n_sweeps, beta, zero_t, random_order, state):
     state[0] = s0
     state[1] = s1
     return done
+
+
+# the unused pair of arrays of _async (typed like the used one: a single compiled specialisation)
+_NO_J, _NO_H = np.empty((0, 0)), np.empty(0)
+_NO_XI, _NO_M = np.empty((0, 0), dtype=np.int8), np.empty(0, dtype=np.int64)
 
 
 def run(
@@ -363,7 +358,7 @@ def run(
     s = _check_state(spins, J.shape[0]).copy()
     n_sweeps, beta, random_order, state = _check_run(n_sweeps, beta, seed, order)
     h = np.matmul(J, s.astype(np.float64))
-    _async_couplings(s, J, h, n_sweeps, 0.0 if beta is None else beta, beta is None, random_order, state, tol)
+    _async(s, J, h, _NO_XI, _NO_M, n_sweeps, 0.0 if beta is None else beta, beta is None, random_order, state, tol)
     return s
 
 
@@ -392,8 +387,8 @@ def run_hebbian(
     s = _check_state(spins, N).copy()
     n_sweeps, beta, random_order, state = _check_run(n_sweeps, beta, seed, order)
     m = np.empty(P, dtype=np.int64)  # set to ξ s by the kernel
-    _async_patterns(s, np.ascontiguousarray(xi.T), m, n_sweeps, 0.0 if beta is None else beta, beta is None,
-                    random_order, state)
+    _async(s, _NO_J, _NO_H, np.ascontiguousarray(xi.T), m, n_sweeps, 0.0 if beta is None else beta, beta is None,
+           random_order, state, 0.0)
     return s
 
 
