@@ -52,8 +52,8 @@ def _ours(J, s0, n_sweeps, beta):
         h = np.matmul(J, s.astype(np.float64))
         state = state0.copy()
         t = time.perf_counter()
-        done.append(hp._async_couplings(s, J, h, n_sweeps, 0.0 if beta is None else beta, beta is None, True,
-                                        state, tol))
+        done.append(hp._async(s, J, h, hp._NO_XI, hp._NO_M, n_sweeps, 0.0 if beta is None else beta, beta is None,
+                              True, state, tol))
         return time.perf_counter() - t
 
     go()

@@ -174,58 +174,37 @@ class ChainResult(NamedTuple):
     correlations: np.ndarray
 
 
-@njit(cache=True)
-def _chain_forward_backward(K, b):
+def _chain_forward_backward(K: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """ln Z, ⟨s_k⟩ and ⟨s_k s_{k+1}⟩ of the open chain with bond couplings K (n − 1,) and fields b (n,), in units of
+    T. Forward and backward messages normalised at every step; the 2×2 transfer matrices of all bonds come from
+    one vectorised exp, shifted by |K_k| + |b_{k+1}| so that no entry overflows. NumPy: the chain is an oracle
+    called a few times, a compiled kernel would cost more to compile than it saves (issue 17)."""
     n = b.size
+    spins = np.array([-1.0, 1.0])
+    shift = np.abs(K) + np.abs(b[1:])                                       # (n − 1,)
+    # W[k, s, t] = exp(K_k s t + b_{k+1} t − shift_k): bond k from spin k (s) to spin k + 1 (t)
+    W = np.exp(K[:, None, None] * np.outer(spins, spins) + b[1:, None, None] * spins[None, None, :]
+               - shift[:, None, None])
     alpha = np.empty((n, 2))                  # column 0: s = −1, column 1: s = +1; each row normalised
     beta_ = np.empty((n, 2))
-    spins = np.array([-1.0, 1.0])
-    log_z = 0.0
-    for s in range(2):
-        alpha[0, s] = np.exp(b[0] * spins[s] - abs(b[0]))
-    log_z += abs(b[0])
-    norm = alpha[0, 0] + alpha[0, 1]
-    alpha[0, 0] /= norm
-    alpha[0, 1] /= norm
-    log_z += np.log(norm)
+    a = np.exp(b[0] * spins - abs(b[0]))
+    norm = a.sum()
+    alpha[0] = a / norm
+    log_z = abs(b[0]) + np.log(norm)
     for k in range(1, n):
-        shift = abs(K[k - 1]) + abs(b[k])
-        for t in range(2):
-            acc = 0.0
-            for s in range(2):
-                acc += alpha[k - 1, s] * np.exp(K[k - 1] * spins[s] * spins[t] + b[k] * spins[t] - shift)
-            alpha[k, t] = acc
-        norm = alpha[k, 0] + alpha[k, 1]
-        alpha[k, 0] /= norm
-        alpha[k, 1] /= norm
-        log_z += shift + np.log(norm)
-    beta_[n - 1, 0] = 0.5
-    beta_[n - 1, 1] = 0.5
+        a = alpha[k - 1] @ W[k - 1]
+        norm = a.sum()
+        alpha[k] = a / norm
+        log_z += shift[k - 1] + np.log(norm)
+    beta_[n - 1] = 0.5
     for k in range(n - 2, -1, -1):
-        shift = abs(K[k]) + abs(b[k + 1])
-        for s in range(2):
-            acc = 0.0
-            for t in range(2):
-                acc += np.exp(K[k] * spins[s] * spins[t] + b[k + 1] * spins[t] - shift) * beta_[k + 1, t]
-            beta_[k, s] = acc
-        norm = beta_[k, 0] + beta_[k, 1]
-        beta_[k, 0] /= norm
-        beta_[k, 1] /= norm
-    m = np.empty(n)
-    for k in range(n):
-        w0, w1 = alpha[k, 0] * beta_[k, 0], alpha[k, 1] * beta_[k, 1]
-        m[k] = (w1 - w0) / (w1 + w0)
-    c = np.empty(n - 1)
-    for k in range(n - 1):
-        shift = abs(K[k]) + abs(b[k + 1])
-        num, den = 0.0, 0.0
-        for s in range(2):
-            for t in range(2):
-                w = alpha[k, s] * np.exp(K[k] * spins[s] * spins[t] + b[k + 1] * spins[t] - shift) * beta_[k + 1, t]
-                num += spins[s] * spins[t] * w
-                den += w
-        c[k] = num / den
-    return log_z, m, c
+        v = W[k] @ beta_[k + 1]
+        beta_[k] = v / v.sum()
+    w = alpha * beta_
+    m = (w[:, 1] - w[:, 0]) / (w[:, 1] + w[:, 0])
+    pair = alpha[:-1, :, None] * W * beta_[1:, None, :]                      # (n − 1, s, t)
+    c = (pair * np.outer(spins, spins)).sum(axis=(1, 2)) / pair.sum(axis=(1, 2))
+    return float(log_z), m, c
 
 
 def chain_exact(bond_couplings, fields=None, *, T: float) -> ChainResult:

@@ -346,7 +346,8 @@ def mean_field_inverse(C, m=None, method: str = "naive") -> InverseResult:
 def pseudo_likelihood_inverse(samples, *, l2: float = 0.0, tol: float = 1e-10, max_iter: int = 2000) -> InverseResult:
     """Couplings and fields (T = 1) maximising the pseudo-likelihood Σ_i ln p(s_i | s_∖i) of the data (Besag 1975).
 
-    Each conditional is a logistic regression, ln p(s_i | s_∖i) = s_i θ_i − ln 2cosh θ_i with
+    The data enter through their distinct rows and frequencies (at most 2^n rows, whatever the number of
+    samples). Each conditional is a logistic regression, ln p(s_i | s_∖i) = s_i θ_i − ln 2cosh θ_i with
     θ_i = h_i + Σ_j J_ij s_j, so no partition function is needed; the sum over i is maximised jointly over a
     symmetric J with L-BFGS (the estimator is consistent; Aurell & Ekeberg 2012 compare it with mean-field inversion).
     ``l2`` adds −(l2/2) Σ_{i<j} J_ij² per sample.
@@ -362,18 +363,22 @@ def pseudo_likelihood_inverse(samples, *, l2: float = 0.0, tol: float = 1e-10, m
     l2 = check_real(l2, "l2", minimum=0.0)
     tol = check_real(tol, "tol", minimum=0.0, strict_minimum=True)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
-    S = samples.astype(float)
-    M, n = S.shape
+    M, n = samples.shape
+    # the objective depends on the data only through the empirical distribution: each distinct configuration
+    # once, weighted by its frequency (at most 2^n rows however large M is)
+    S, counts = np.unique(samples, axis=0, return_counts=True)
+    S = S.astype(float)
+    w = counts / M
     iu = np.triu_indices(n, 1)
 
     def objective(theta):
         J, h = _unpack(theta, iu, n)
         field = S @ J + h
         lc = np.abs(field) + np.log1p(np.exp(-2 * np.abs(field)))        # ln 2cosh
-        value = np.sum(S * field - lc) / M - 0.5 * l2 * np.sum(J[iu] ** 2)
+        value = w @ np.sum(S * field - lc, axis=1) - 0.5 * l2 * np.sum(J[iu] ** 2)
         R = S - np.tanh(field)
-        G = R.T @ S / M
-        grad = np.concatenate([(G + G.T)[iu] - l2 * J[iu], R.mean(axis=0)])
+        G = (R * w[:, None]).T @ S
+        grad = np.concatenate([(G + G.T)[iu] - l2 * J[iu], w @ R])
         return -value, -grad
 
     res = minimize(objective, np.zeros(iu[0].size + n), jac=True, method="L-BFGS-B",

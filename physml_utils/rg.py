@@ -20,10 +20,10 @@ along the lattice axes by FFT, and :func:`plot_blocking` draws a configuration a
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
-from scipy.optimize import brentq
 
 from . import exact, ising
 from ._validate import as_generator, check_int, check_real, check_real_array
@@ -43,6 +43,7 @@ __all__ = [
 _RULES = ("majority", "decimation")
 #: Inverse-temperature bracket of :func:`effective_temperature` (T′ from 0.02 to 10^8, in units of J).
 _BETA_MIN, _BETA_MAX = 1e-8, 50.0
+_GRID_POINTS = 400  # log-spaced β of the bracketing table of effective_temperature
 
 
 def block_spin(spins: np.ndarray, b: int = 2, rule: str = "majority", seed: int | np.random.Generator | None = None) -> np.ndarray:
@@ -176,12 +177,46 @@ def _exact_correlation(L: int, beta: float) -> float:
     return -0.5 * exact.energy_per_spin(L, beta)
 
 
+@functools.lru_cache(maxsize=64)
+def _correlation_grid(L: int) -> tuple[np.ndarray, np.ndarray]:
+    """β on a log grid from _BETA_MIN to _BETA_MAX and the exact ⟨s_i s_j⟩ there (one vectorised Kaufman call):
+    the bracket from which :func:`effective_temperature` starts its Newton iteration."""
+    betas = np.geomspace(_BETA_MIN, _BETA_MAX, _GRID_POINTS)
+    betas[0], betas[-1] = _BETA_MIN, _BETA_MAX
+    return betas, -0.5 * exact.energy_per_spin(L, betas)
+
+
+def _solve_beta(L: int, c: float, lo: float, hi: float) -> float:
+    """β in [lo, hi] with ⟨s_i s_j⟩_L(β) = c by Newton's method safeguarded by bisection (the bracket shrinks at
+    every step). c(β) = (∂ ln Z/∂K)/(2L²) rises with β, its slope (∂² ln Z/∂K²)/(2L²) = Var(E)/(2L²) comes from the
+    same Kaufman evaluation (:func:`physml_utils.exact._finite_lattice`), so each step costs one evaluation.
+    Stops when the step is below 1e-12 (1 + β), the tolerance of the Brent solver it replaces."""
+    beta = 0.5 * (lo + hi)
+    norm = 2.0 * L * L
+    for _ in range(200):
+        jet = exact._finite_lattice(L, beta, 1.0)[3]
+        f, df = jet[1] / norm - c, jet[2] / norm
+        if f == 0.0:
+            return beta
+        if f < 0.0:
+            lo = beta
+        else:
+            hi = beta
+        new = beta - f / df if df > 0.0 else math.nan
+        if not lo < new < hi:
+            new = 0.5 * (lo + hi)
+        if abs(new - beta) <= 1e-12 * (1.0 + beta):
+            return new
+        beta = new
+    return beta
+
+
 def effective_temperature(spins: np.ndarray, *, correlation: float | None = None) -> float:
     """Temperature T′ of the nearest-neighbour Ising model that reproduces the measured bond correlation.
 
-    Solves −u_L(β′)/2 = ⟨s_i s_j⟩ for β′ by Brent's method, where u_L is the exact energy per spin of the
-    periodic L×L lattice (Kaufman 1949; :func:`physml_utils.exact.energy_per_spin`), L the side of ``spins``
-    and ⟨s_i s_j⟩ the mean of :func:`nearest_neighbour_correlation` over the stack. Applied to blocked
+    Solves −u_L(β′)/2 = ⟨s_i s_j⟩ for β′ (Newton's method, safeguarded by bisection, from a bracket read off a
+    cached table), where u_L is the exact energy per spin of the periodic L×L lattice (Kaufman 1949;
+    :func:`physml_utils.exact.energy_per_spin`), L the side of ``spins`` and ⟨s_i s_j⟩ the mean of :func:`nearest_neighbour_correlation` over the stack. Applied to blocked
     configurations this measures the RG flow T → T′ projected onto nearest-neighbour couplings.
 
     Parameters
@@ -209,13 +244,13 @@ def effective_temperature(spins: np.ndarray, *, correlation: float | None = None
         c = float(np.mean(nearest_neighbour_correlation(spins)))
     else:
         c = check_real(correlation, "correlation", minimum=-1.0, maximum=1.0)
-    lo, hi = _exact_correlation(L, _BETA_MIN), _exact_correlation(L, _BETA_MAX)
-    if c <= lo:
+    betas, grid = _correlation_grid(L)
+    if c <= grid[0]:
         return math.inf
-    if c >= hi:
+    if c >= grid[-1]:
         return 0.0
-    beta = brentq(lambda bt: _exact_correlation(L, bt) - c, _BETA_MIN, _BETA_MAX, xtol=1e-12, rtol=1e-12)
-    return 1.0 / beta
+    k = int(np.searchsorted(grid, c))  # grid[k − 1] < c <= grid[k]
+    return 1.0 / _solve_beta(L, c, betas[k - 1], betas[k])
 
 
 def correlation_function(spins: np.ndarray) -> np.ndarray:

@@ -155,6 +155,21 @@ def test_effective_temperature_inverts_kaufman():
     assert rg.effective_temperature(x, correlation=-0.2) == math.inf
 
 
+def test_effective_temperature_newton_matches_brent_over_the_range():
+    """The safeguarded Newton solver agrees with Brent's method on the full interval (the solver it replaced)."""
+    from scipy.optimize import brentq
+
+    for L in (3, 16, 81):
+        x = np.ones((L, L), dtype=np.int8)
+        for T in (0.8, 2.0, ising.T_C, 2.4, 10.0, 1e4):
+            c = -0.5 * energy_per_spin(L, 1.0 / T)
+            brent = brentq(lambda b: -0.5 * energy_per_spin(L, b) - c, rg._BETA_MIN, rg._BETA_MAX, xtol=1e-13, rtol=1e-13)
+            assert rg.effective_temperature(x, correlation=c) == pytest.approx(1.0 / brent, rel=1e-10)
+        # deep in the ordered phase c(β) = 1 − O(e^{−8β}) is flat: only the residual is well defined
+        c = -0.5 * energy_per_spin(L, 1.0 / 0.3)
+        assert -0.5 * energy_per_spin(L, 1.0 / rg.effective_temperature(x, correlation=c)) == pytest.approx(c, abs=1e-15)
+
+
 @pytest.mark.parametrize("T", [2.0, ising.T_C, 3.0])
 def test_effective_temperature_recovers_T_of_unblocked_samples(T):
     x = ising.sample(16, 1.0 / T, 2000, seed=21)
