@@ -26,6 +26,7 @@ from scipy.special import expit, gammaln, logsumexp
 
 from . import enumeration, inverse_ising
 from ._validate import as_generator, check_int, check_real, check_spins
+from .mlp import _softplus
 
 __all__ = [
     "GENERATIVE",
@@ -185,7 +186,9 @@ def exact_scores(problem: PhaseProblem, log_odds) -> dict[str, float]:
     p_x = j0 + j1
     yhat = f > 0
     accuracy = float(np.where(yhat, j1, j0).sum())
-    softplus = np.logaddexp(0.0, f)  # ln(1 + e^f); ln(1 + e^{−f}) = softplus − f
+    # ln(1 + e^f) as max(f, 0) + ln(1 + e^−|f|): np.logaddexp(0, f) to an ulp and five times faster (this runs on
+    # all 2^16 states for every fitted classifier of a learning curve); ln(1 + e^{−f}) = softplus − f
+    softplus = _softplus(f)
     log_loss = float(j0 @ softplus + j1 @ (softplus - f))
     ece = float(np.abs(expit(f) * p_x - j1).sum())  # Σ_x p(x)|σ(f) − p(1|x)|
     return {"accuracy": accuracy, "log_loss": log_loss, "ece": ece}
