@@ -1,4 +1,4 @@
-"""Small fully connected networks in plain NumPy: smooth activations with all their derivatives, an MLP
+"""Small fully connected networks in NumPy (one small numba kernel): smooth activations with all their derivatives, an MLP
 with exact backpropagation, and Adam.
 
 This is the network used to test the arguments of Lin, Tegmark & Rolnick, *Why does deep and cheap learning
@@ -10,6 +10,13 @@ it can be built from explicit weights, so a network constructed on paper (a tree
 Conventions: the network maps ``X`` of shape ``(N, n_in)`` to ``(N,)``; hidden layers apply the activation
 element-wise to ``z = a W + b`` (weights ``W`` of shape ``(fan_in, fan_out)``); the output layer is linear;
 the loss is the mean squared error ``mean((f(X) − y)²)``.
+
+Speed (issue 17): the chapters' networks are tiny (widths 4–20) and trained full batch on 1000 points, so a step
+is a few dozen NumPy calls on (1000, width) arrays. :meth:`MLP.fit` keeps the matrix products and the SIMD
+ufuncs of NumPy but writes every intermediate into buffers allocated once (fresh arrays at every step cost as
+much in allocation and page faults as the arithmetic), and fuses the Adam update into one numba kernel per
+parameter array. A per-sample numba kernel for the whole step was tried and was slower: numba's scalar tanh
+and exp cost 10–40 ns against NumPy's 4 ns vectorised ones.
 """
 
 from __future__ import annotations
