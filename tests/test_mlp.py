@@ -96,17 +96,16 @@ def _reference_adam(net, X, y, steps, lr, batch_size, seed):
 @pytest.mark.parametrize("activation", ["tanh", "softplus", "logistic", "exp"])
 @pytest.mark.parametrize("batch_size", [None, 16])
 def test_fit_matches_reference_adam(activation, batch_size):
-    """The buffered training loop and the fused update compute the textbook Adam steps (tanh: bit for bit)."""
+    """The buffered training loop and the fused update compute the textbook Adam steps (up to rounding)."""
     rng = np.random.default_rng(7)
     X = rng.uniform(-1, 1, (64, 3))
     y = X[:, 0] * X[:, 1] - X[:, 2]
     a = MLP([3, 6, 4, 1], activation, seed=8).fit(X, y, steps=40, lr=1e-2, batch_size=batch_size, seed=9)
     b = _reference_adam(MLP([3, 6, 4, 1], activation, seed=8), X, y, 40, 1e-2, batch_size, 9)
     for p, q in zip(a.weights + a.biases, b.weights + b.biases):
-        if activation == "tanh":
-            np.testing.assert_array_equal(p, q)
-        else:  # σ′ from σ(z) instead of from z: last-bit differences, amplified little in 40 steps
-            np.testing.assert_allclose(p, q, rtol=1e-9, atol=1e-12)
+        # bias gradients summed by BLAS in another order, logistic′ from σ(z): last-bit differences, which 40 Adam
+        # steps amplify little (Adam divides by √v, so a relative error of the gradient stays relative)
+        np.testing.assert_allclose(p, q, rtol=1e-9, atol=1e-12)
 
 
 def test_fit_updates_weights_in_place_and_accepts_transposed_weights():
