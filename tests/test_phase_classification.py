@@ -127,3 +127,16 @@ def test_energies_helper_matches_enumeration(prob):
     np.testing.assert_array_equal(
         prob.energy, enumeration.energies(prob.states, enumeration.lattice_couplings(4))
     )
+
+
+def test_sample_labelled_draws_as_generator_choice():
+    """The cached inverse-CDF draws are the ones rng.choice(…, p=…) makes, index for index (issue 17 speed-up)."""
+    prob = pc.phase_problem(3, (1.8, 3.0), prior=0.5)
+    X, y = pc.sample_labelled(prob, 25, seed=11)
+    rng = np.random.default_rng(11)
+    idx = np.concatenate([rng.choice(prob.states.shape[0], size=25, p=p) for p in prob.class_probs])
+    np.testing.assert_array_equal(X, prob.states[idx])
+    np.testing.assert_array_equal(y, np.repeat([0, 1], 25))
+    levels, counts = pc._levels(prob.energy)
+    assert counts.sum() == prob.states.shape[0] and np.all(np.diff(levels) > 0)
+    assert pc._levels(prob.energy)[0] is levels  # cached for the same array
