@@ -26,7 +26,7 @@ from scipy.special import expit, gammaln, logsumexp
 
 from . import enumeration, inverse_ising
 from ._validate import as_generator, check_int, check_real, check_spins
-from .mlp import _softplus
+from ._special import softplus as _softplus
 
 __all__ = [
     "GENERATIVE",

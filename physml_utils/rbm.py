@@ -39,6 +39,7 @@ import numpy as np
 from numba import njit
 from scipy.linalg.blas import get_blas_funcs
 
+from ._special import softplus as _softplus
 from ._validate import as_generator, check_int, check_real
 from .encoding import check_bits, spins_to_bits
 from .enumeration import spin_states
@@ -238,17 +239,6 @@ def _momentum_kernel(W, dW, lr_decay, lr_l1):
 # --------------------------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------------------------
-
-
-def _softplus(x: np.ndarray) -> np.ndarray:
-    """ln(1 + e^x) = max(x, 0) + ln(1 + e^{−|x|}), never overflowing; four SIMD ufunc passes, about 4× faster
-    than ``np.logaddexp(0, x)`` on the 2^16 × n_h arrays of exact likelihoods (equal to rounding)."""
-    y = np.abs(x)
-    np.negative(y, out=y)
-    np.exp(y, out=y)
-    np.log1p(y, out=y)
-    y += np.maximum(x, 0.0)
-    return y
 
 
 def _logsumexp(a: np.ndarray) -> float:

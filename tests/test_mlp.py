@@ -118,10 +118,3 @@ def test_fit_updates_weights_in_place_and_accepts_transposed_weights():
     held = net2.weights[0]
     net2.fit(X, X[:, 0], steps=3)
     assert net2.weights[0] is held  # trained in place
-
-
-def test_softplus_matches_logaddexp():
-    from physml_utils.mlp import _softplus
-
-    x = np.concatenate([np.linspace(-40, 40, 801), [-750.0, 0.0, 750.0]])
-    np.testing.assert_allclose(_softplus(x), np.logaddexp(0.0, x), rtol=4e-16, atol=0)
