@@ -762,6 +762,7 @@ def sample(
     method: str = "wolff",
     n_burn: int | None = None,
     n_between: int | None = None,
+    sweeps_between: float | None = None,
     seed: int | np.random.Generator | None = None,
 ) -> np.ndarray:
     """``n_samples`` nearly independent equilibrium configurations of the periodic L×L Ising model at ``beta``.
@@ -791,6 +792,10 @@ def sample(
     n_samples : number of configurations to return, >= 0.
     method : ``"wolff"`` or ``"metropolis"``.
     n_burn, n_between : burn-in and spacing, in clusters (Wolff) or sweeps (Metropolis); >= 0 and >= 1.
+    sweeps_between : spacing in sweeps instead of ``n_between`` (not both), > 0: for Wolff
+        ``ceil(sweeps_between · L² / ⟨|C|⟩)`` clusters, ⟨|C|⟩ measured as for the default spacing (which is
+        ``sweeps_between = WOLFF_SPACING`` = 10); for Metropolis ``ceil(sweeps_between)`` sweeps. Closer spacing
+        is cheaper and gives correlated samples: estimate errors from blocks much longer than τ_int then.
     seed : int, numpy Generator or None.
 
     Returns
@@ -812,6 +817,13 @@ def sample(
         n_burn = check_int(n_burn, "n_burn", minimum=0)
     if n_between is not None:
         n_between = check_int(n_between, "n_between", minimum=1)
+    spacing = WOLFF_SPACING
+    if sweeps_between is not None:
+        if n_between is not None:
+            raise ValueError("give n_between or sweeps_between, not both")
+        spacing = check_real(sweeps_between, "sweeps_between", minimum=0.0, strict_minimum=True)
+        if method == "metropolis":
+            n_between = math.ceil(spacing)
     rng = as_generator(seed)
     spins = np.ones((L, L), dtype=np.int8) if beta > BETA_C else random_spins(L, rng)
     out = np.empty((n_samples, L, L), dtype=np.int8)
@@ -830,12 +842,12 @@ def sample(
         t2, t4 = _metropolis_thresholds(beta)
         _metropolis_sample(X0, X1, S[0], S[1], t2, t4, n_burn, n_between, out)
     else:
-        _wolff_burn_and_sample(spins, beta, n_burn, n_between, rng, out)
+        _wolff_burn_and_sample(spins, beta, n_burn, n_between, rng, out, spacing)
     out *= (2 * rng.integers(0, 2, size=n_samples, dtype=np.int8) - 1)[:, None, None]
     return out
 
 
-def _wolff_burn_and_sample(spins, beta, n_burn, n_between, rng, out):
+def _wolff_burn_and_sample(spins, beta, n_burn, n_between, rng, out, spacing=WOLFF_SPACING):
     L = spins.shape[0]
     state = _rng_states(rng, 1)[:, 0].copy()
     thr = np.uint64(_threshold(-math.expm1(-2.0 * beta)))
@@ -848,5 +860,5 @@ def _wolff_burn_and_sample(spins, beta, n_burn, n_between, rng, out):
     if n_between is None:
         if n_burn == 0:  # no burn-in to learn the mean cluster size from: a pilot run on a copy
             n_burn, flips = _wolff_until(spins.copy(), thr, state, q, BURN_IN * L * L)
-        n_between = math.ceil(WOLFF_SPACING * L * L * n_burn / flips)
+        n_between = math.ceil(spacing * L * L * n_burn / flips)
     _wolff_sample(spins, thr, state, q, n_between, out)

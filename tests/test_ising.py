@@ -243,6 +243,17 @@ def test_sample_spacing_options():
     assert ising.sample(6, 0.3, 0).shape == (0, 6, 6)
 
 
+def test_sample_spacing_in_sweeps():
+    # the default Wolff spacing is sweeps_between = WOLFF_SPACING, bit for bit; Metropolis rounds up to whole sweeps
+    default = ising.sample(8, 0.4, 20, seed=5)
+    np.testing.assert_array_equal(ising.sample(8, 0.4, 20, sweeps_between=ising.WOLFF_SPACING, seed=5), default)
+    assert not np.array_equal(ising.sample(8, 0.4, 20, sweeps_between=3.0, seed=5), default)
+    np.testing.assert_array_equal(
+        ising.sample(8, 0.4, 20, method="metropolis", sweeps_between=2.5, seed=5),
+        ising.sample(8, 0.4, 20, method="metropolis", n_between=3, seed=5),
+    )
+
+
 def test_low_temperature_samples_are_ordered_and_symmetric():
     for method in METHODS:
         x = ising.sample(16, 1 / 1.5, 400, method=method, seed=3)
@@ -390,6 +401,9 @@ GOOD = ising.random_spins(4, seed=0)
         (lambda: ising.sample(4, 0.4, -1), ValueError, "n_samples"),
         (lambda: ising.sample(4, 0.4, 10, n_burn=-1), ValueError, "n_burn"),
         (lambda: ising.sample(4, 0.4, 10, n_between=0), ValueError, "n_between"),
+        (lambda: ising.sample(4, 0.4, 10, sweeps_between=0.0), ValueError, "sweeps_between"),
+        (lambda: ising.sample(4, 0.4, 10, sweeps_between=np.nan), ValueError, "sweeps_between"),
+        (lambda: ising.sample(4, 0.4, 10, n_between=2, sweeps_between=3.0), ValueError, "sweeps_between"),
     ],
 )
 def test_bad_input_is_rejected_naming_the_argument(call, exc, name):
