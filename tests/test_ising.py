@@ -243,6 +243,29 @@ def test_sample_spacing_options():
     assert ising.sample(6, 0.3, 0).shape == (0, 6, 6)
 
 
+def test_sample_spacing_in_sweeps(monkeypatch):
+    # Wolff: the spacing in clusters times the equilibrium mean cluster size is the requested number of sweeps, also
+    # just above T_c from a random start (where the first clusters of the burn-in are small)
+    L, beta = 32, 1 / 2.36
+    spins = ising.random_spins(L, seed=0)
+    ising.wolff(spins, beta, 2000, seed=1)
+    mean_cluster = ising.wolff_series(spins, beta, 20_000, seed=2).flips.mean()
+    seen = []
+    kernel = ising._wolff_sample
+    monkeypatch.setattr(ising, "_wolff_sample", lambda *a: (seen.append(a[4]), kernel(*a))[1])
+    for seed in range(10):
+        ising.sample(L, beta, 1, sweeps_between=3.0, seed=seed)
+    sweeps = np.array(seen) * mean_cluster / L**2
+    # <|C|> comes from ~30 clusters here (10 sweeps of flips, broad cluster sizes): ~30 % per run, so the mean of 10
+    # runs is 3 within ~0.3 (one sd); the whole-burn-in mean would give ~9 sweeps at this temperature
+    assert abs(sweeps.mean() - 3.0) < 0.9, sweeps
+    # Metropolis rounds up to whole sweeps
+    np.testing.assert_array_equal(
+        ising.sample(8, 0.4, 20, method="metropolis", sweeps_between=2.5, seed=5),
+        ising.sample(8, 0.4, 20, method="metropolis", n_between=3, seed=5),
+    )
+
+
 def test_low_temperature_samples_are_ordered_and_symmetric():
     for method in METHODS:
         x = ising.sample(16, 1 / 1.5, 400, method=method, seed=3)
@@ -390,6 +413,9 @@ GOOD = ising.random_spins(4, seed=0)
         (lambda: ising.sample(4, 0.4, -1), ValueError, "n_samples"),
         (lambda: ising.sample(4, 0.4, 10, n_burn=-1), ValueError, "n_burn"),
         (lambda: ising.sample(4, 0.4, 10, n_between=0), ValueError, "n_between"),
+        (lambda: ising.sample(4, 0.4, 10, sweeps_between=0.0), ValueError, "sweeps_between"),
+        (lambda: ising.sample(4, 0.4, 10, sweeps_between=np.nan), ValueError, "sweeps_between"),
+        (lambda: ising.sample(4, 0.4, 10, n_between=2, sweeps_between=3.0), ValueError, "sweeps_between"),
     ],
 )
 def test_bad_input_is_rejected_naming_the_argument(call, exc, name):
