@@ -772,13 +772,15 @@ def sample(
 
     - ``method="wolff"`` (:func:`wolff`, U. Wolff 1989): ``n_burn`` (clusters) defaults to as many clusters
       as it takes to flip ``BURN_IN``·L² = 20 L² spins; the mean cluster size ⟨|C|⟩ of the burn-in then sets
-      ``n_between = ceil(WOLFF_SPACING · L² / ⟨|C|⟩)`` clusters, i.e. about 10 sweeps between samples, at
+      ``n_between = ceil(WOLFF_SPACING · L² / ⟨|C|⟩)`` clusters, i.e. about 10 sweeps between samples (up to
+      ~3× more near and above T_c from a random start, see ``sweeps_between``), at
       least 4 integrated autocorrelation times of the energy up to L = 128 at T_c (where they are longest).
       With ``n_burn=0`` the mean cluster size comes from a pilot run on a copy of the start.
     - ``method="metropolis"`` (:func:`metropolis`, L even, β > 0): ``n_between = ceil(METROPOLIS_SPACING ·
       L^2.17)`` sweeps, which follows the critical autocorrelation time τ ∝ L^z, z ≈ 2.17, and is about
       10 τ_int(|M|) at T_c; at very high temperature, where almost every flip is accepted and a spin nearly
-      alternates from sweep to sweep, at least 10 / (1 − e^{−4β}) sweeps. ``n_burn = BURN_IN · n_between``.
+      alternates from sweep to sweep, at least 10 / (1 − e^{−4β}) sweeps. ``n_burn = BURN_IN · n_between``
+      (with ``sweeps_between``: ``BURN_IN`` times the default spacing).
 
     Each stored configuration is multiplied by an independent random sign: a global spin flip, an exact Monte
     Carlo move since H(−s) = H(s). Below T_c a local chain almost never tunnels between +M and −M on a large
@@ -796,8 +798,9 @@ def sample(
         ``ceil(sweeps_between · L² / ⟨|C|⟩)`` clusters, with ⟨|C|⟩ measured on the second half of the default
         burn-in (from a random start the first clusters are small, and the whole-burn-in mean that sets the default
         spacing underestimates ⟨|C|⟩ near and above T_c, which makes the default spacing longer than 10 sweeps
-        there; near T_c the estimate from these 10 sweeps of flips is good to ~30 %, so the spacing is
-        ``sweeps_between`` on average); for Metropolis ``ceil(sweeps_between)`` sweeps. Closer spacing is cheaper
+        there; near T_c the estimate from these 10 sweeps of flips is good to ~30 %, so the spacing is about
+        ``sweeps_between`` on average, slightly more from the ceiling); for Metropolis ``ceil(sweeps_between)``
+        sweeps, after the default burn-in. Closer spacing is cheaper
         and gives correlated samples: estimate errors from blocks much longer than τ_int then.
     seed : int, numpy Generator or None.
 
@@ -834,10 +837,11 @@ def sample(
         if beta == 0.0:
             raise ValueError("beta must be > 0 for method='metropolis': at beta = 0 every flip is accepted and "
                              "the chain is periodic (use method='wolff')")
+        default_between = math.ceil(max(METROPOLIS_SPACING * L**_Z_LOCAL, 10.0 / -math.expm1(-4.0 * beta)))
         if n_between is None:
-            n_between = math.ceil(max(METROPOLIS_SPACING * L**_Z_LOCAL, 10.0 / -math.expm1(-4.0 * beta)))
-        if n_burn is None:
-            n_burn = BURN_IN * n_between
+            n_between = default_between
+        if n_burn is None:  # a closer spacing asked for in sweeps does not shorten the burn-in
+            n_burn = BURN_IN * (default_between if sweeps_between is not None else n_between)
         X0 = np.empty((L, L // 2 + 2), dtype=np.int8)
         X1 = np.empty_like(X0)
         _split(spins, X0, X1)

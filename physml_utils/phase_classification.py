@@ -207,7 +207,7 @@ def exact_scores(problem: PhaseProblem, log_odds) -> dict[str, float]:
     p_x = j0 + j1
     yhat = f > 0
     accuracy = float(np.where(yhat, j1, j0).sum())
-    # ln(1 + e^f) as max(f, 0) + ln(1 + e^−|f|): np.logaddexp(0, f) to an ulp and five times faster (this runs on
+    # ln(1 + e^f) as max(f, 0) + ln(1 + e^−|f|): np.logaddexp(0, f) to 2 ulp and five times faster (this runs on
     # all 2^16 states for every fitted classifier of a learning curve); ln(1 + e^{−f}) = softplus − f
     softplus = _softplus(f)
     log_loss = float(j0 @ softplus + j1 @ (softplus - f))

@@ -130,6 +130,11 @@ def test_exercise_answers(g):
             assert 0 < g[f"cheap_ex3_{key}_{s}"] < 1.5
     assert g["cheap_ex3_shallow_wins"] in (0, 1, 2, 3)
     assert g["cheap_ex3_deep_spread"] >= 1
+    # the same training with the data in another order (only the gradient's summation order changes): a different
+    # but comparable result; the prose shows both
+    for key in ("shallow", "deep"):
+        assert 0 < g[f"cheap_ex3_{key}_2_perm"] < 1.5
+        assert g[f"cheap_ex3_{key}_2_perm"] != g[f"cheap_ex3_{key}_2"]
 
 
 def test_tanh_odd_product(g):

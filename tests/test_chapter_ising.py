@@ -44,20 +44,21 @@ def test_ferdinand_fisher(g):
 
 def test_binder_crossing_locates_tc(g):
     # statistical error of the crossing with 4 000 samples per point is ~0.01 in T; allow 3 of them. (Samples are
-    # 3 sweeps apart: tau_int(m^2) ≈ 0.6 samples at L = 32 near T_c, ~3 300 effective samples, error ×1.1.)
+    # about 3 sweeps apart: tau_int(m^2) ≈ 0.6-0.9 samples at L = 32 near T_c, error ×1.1-1.35.)
     assert g["T_cross"] == pytest.approx(exact.T_C, abs=0.03)
     assert g["U_cross"] == pytest.approx(0.611, abs=0.03)
     assert g["T_cross_err"] == pytest.approx(abs(g["T_cross"] - exact.T_C), abs=1e-12)
 
 
 def test_dynamic_exponents(g):
-    # Live (L = 16..64, ~5 s of runs; the L = 128 taus come from book/data/critical_slowing.npz). Grassberger 1995: z = 2.172 ± 0.006; Coddington & Baillie 1992: z ≈ 0.25
+    # Live (L = 16..64, a few seconds of runs; the L = 128 taus come from book/data/critical_slowing.npz). Grassberger 1995: z = 2.172 ± 0.006; Coddington & Baillie 1992: z ≈ 0.25
     # in sweeps. At these sizes corrections to scaling bias a plain fit by up to ~0.2 (the long runs of
     # book/data/critical_slowing.npz give 2.06 for L >= 16, 2.08 for L >= 32, 2.17 for L >= 64; Wolff 0.27 for
     # L >= 16), so allow that systematic plus 3 statistical errors.
     assert abs(g["z_metropolis"] - 2.172) < 0.25 + 3 * g["z_metropolis_err"]
     assert abs(g["z_wolff"] - 0.25) < 0.15 + 3 * g["z_wolff_err"]
-    assert 0 < g["z_wolff_err"] < 0.1 and 0 < g["z_metropolis_err"] < 0.1
+    assert 0.1 < g["z_wolff"] < 0.45  # Wolff's z is small but positive: the fit must say so
+    assert 0 < g["z_wolff_err"] < 0.06 and 0 < g["z_metropolis_err"] < 0.1
     assert g["tau_metropolis_128"] > 50 * g["tau_wolff_128"]
     assert g["L_max_live"] == 64  # prose: "lattices of 16 to 64 spins on a side", "fits over L = 16–64"
 
@@ -133,7 +134,7 @@ def test_exercise_answers(g):
     assert g["ex_ising_3_zloc_mean"] == pytest.approx(z[1:].mean(), abs=1e-12)
     assert g["ex_ising_3_zloc_maxdev"] < 2  # "consistent with 2.172" from L = 16 on
     # five seeds: the spread of tau estimates agrees with Sokal's error bar within the sampling error of a 5-run std
-    assert 0.4 < g["ex_ising_3_ratio"] < 2.0
+    assert 0.35 < g["ex_ising_3_ratio"] < 1.67  # central 95 % of sqrt(chi2_4 / 4)
     assert abs(g["ex_ising_3_tau_mean"] - 0.025 * 32**2.17) < 0.5 * 0.025 * 32**2.17  # tau ≈ 0.025 L^z (ising.py)
     # each run is over 1 000 tau (the window estimate is biased low for runs shorter than ~100 tau); prose glues it
     assert g["ex_ising_3_n_sweeps"] >= 1000 * g["ex_ising_3_tau_mean"]

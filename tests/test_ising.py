@@ -7,6 +7,8 @@ binning standard errors of the exact value.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -259,10 +261,11 @@ def test_sample_spacing_in_sweeps(monkeypatch):
     # <|C|> comes from ~30 clusters here (10 sweeps of flips, broad cluster sizes): ~30 % per run, so the mean of 10
     # runs is 3 within ~0.3 (one sd); the whole-burn-in mean would give ~9 sweeps at this temperature
     assert abs(sweeps.mean() - 3.0) < 0.9, sweeps
-    # Metropolis rounds up to whole sweeps
+    # Metropolis rounds up to whole sweeps, after the default burn-in (a close spacing must not shorten it)
+    default = math.ceil(max(ising.METROPOLIS_SPACING * 8**ising._Z_LOCAL, 10.0 / -math.expm1(-4.0 * 0.4)))
     np.testing.assert_array_equal(
         ising.sample(8, 0.4, 20, method="metropolis", sweeps_between=2.5, seed=5),
-        ising.sample(8, 0.4, 20, method="metropolis", n_between=3, seed=5),
+        ising.sample(8, 0.4, 20, method="metropolis", n_between=3, n_burn=ising.BURN_IN * default, seed=5),
     )
 
 
