@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,8 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from make_pdf import toc_pages  # noqa: E402
-CHROMIUM = os.environ.get("PHYSML_CHROMIUM", "/usr/bin/chromium")
+from make_pdf import CHROMIUM, CHROMIUM_ARGS, toc_pages  # noqa: E402
 SHOTS = ROOT / "_build" / "screenshots"
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
@@ -78,11 +78,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync", "--disable-quic"],
-        )
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
@@ -98,81 +94,102 @@ _ALT_JS = """() => [...document.querySelectorAll('main figure img')].filter(img 
   }).map(img => img.src)"""
 
 
+def _visit_pages(base: str, rels: list[str]) -> tuple[dict, dict[str, int]]:
+    """The checks of :func:`visits` on ``rels``, in a Chromium of this thread's own (Playwright's sync API is
+    per thread)."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    axe = Axe()
+    found: dict = {"page": [], "axe": [], "alt": [], "dom": {}}
+    summary: dict[str, int] = {}
+    problems = found["page"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for rel in rels:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            foreign: list[str] = []
+            failed: list[str] = []
+            page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
+            page.on("request", lambda r, f=foreign: f.append(r.url) if urlparse(r.url).scheme in ("http", "https") and not r.url.startswith(base) else None)
+            page.on("requestfailed", lambda r, f=failed: f.append(r.url))
+            page.on("response", lambda r, f=failed: f.append(f"{r.url} ({r.status})") if r.status >= 400 else None)
+            response = page.goto(f"{base}/{rel}", wait_until="networkidle")
+            if response is None or response.status != 200:
+                problems.append(f"{rel}: HTTP {response.status if response else 'no response'}")
+                page.close()
+                continue
+            # Wait for MathJax where the page has math; then check nothing raw is left.
+            if page.locator(".math").count():
+                page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
+                page.evaluate("() => MathJax.startup.promise")
+                if page.locator("mjx-container").count() == 0:
+                    problems.append(f"{rel}: math present but no mjx-container rendered")
+                wide = page.evaluate(_WIDE_MATH_JS)
+                if wide:
+                    problems.append(f"{rel}: display equations wider than the text column: {wide}")
+            raw = page.evaluate(_RAW_MATH_JS)
+            if raw:
+                problems.append(f"{rel}: raw math delimiters left: {raw}")
+            # Images: scroll through so lazy ones load, then every <img> must have decoded pixels.
+            page.evaluate("() => document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
+            page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=20000)
+            broken = page.evaluate("() => [...document.images].filter(i => i.naturalWidth === 0).map(i => i.src)")
+            if broken:
+                problems.append(f"{rel}: images not loaded: {broken}")
+            # Exercise solutions start collapsed.
+            for i in range(page.locator(".solution").count()):
+                body = page.locator(".solution").nth(i).locator("section")
+                if body.count() and body.first.is_visible():
+                    problems.append(f"{rel}: solution {i + 1} is open by default")
+            # preload=False: axe would otherwise refetch every stylesheet's @imports itself (resolving them against the
+            # site root, which 404s); the one rule that needs them (css-orientation-lock) does not apply to this book.
+            for v in axe.run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]:
+                summary[f"{v['impact']}:{v['id']}"] = summary.get(f"{v['impact']}:{v['id']}", 0) + len(v["nodes"])
+                if v["impact"] in ("serious", "critical"):
+                    targets = [n["target"] for n in v["nodes"][:3]]
+                    found["axe"].append(f"{rel}: {v['impact']} {v['id']} ({len(v['nodes'])} nodes, e.g. {targets})")
+            found["alt"] += [f"{rel}: {src}" for src in page.evaluate(_ALT_JS)]
+            found["dom"][page.url] = {"ids": set(page.evaluate(_IDS_JS)),
+                                      "hrefs": page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)"),
+                                      "binder": page.evaluate(_BINDER_JS)}
+            page.screenshot(path=str(SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")))
+            if errors:
+                problems.append(f"{rel}: console errors: {errors}")
+            if foreign:
+                problems.append(f"{rel}: requests to other hosts: {sorted(set(foreign))}")
+            if failed:
+                problems.append(f"{rel}: failed requests: {failed}")
+            page.close()
+        browser.close()
+    return found, summary
+
+
 @pytest.fixture(scope="module")
 def visits(site, browser) -> dict:
     """Load every page once (MathJax typeset), and collect what each check finds: the page checks, axe-core's
     serious or critical violations, and figures without alt text; and, under ``dom``, each loaded page's element
     ids, link targets and Binder launch links, which the launch-button and link tests read instead of loading the
-    pages again. Writes ``_build/axe-summary.txt``."""
-    from axe_playwright_python.sync_playwright import Axe
-
+    pages again. Two browsers, each taking every other page (the checks wait on the page as much as they compute).
+    Writes ``_build/axe-summary.txt``."""
     html, base = site
-    axe = Axe()
-    found: dict = {"page": [], "axe": [], "alt": [], "dom": {}}
-    summary: dict[str, int] = {}
     SHOTS.mkdir(parents=True, exist_ok=True)
     for old in SHOTS.glob("*.png"):
         old.unlink()
-    problems = found["page"]
     pages = _pages(html)
     assert len(pages) >= 4
-    for rel in pages:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors: list[str] = []
-        foreign: list[str] = []
-        failed: list[str] = []
-        page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
-        page.on("request", lambda r, f=foreign: f.append(r.url) if urlparse(r.url).scheme in ("http", "https") and not r.url.startswith(base) else None)
-        page.on("requestfailed", lambda r, f=failed: f.append(r.url))
-        page.on("response", lambda r, f=failed: f.append(f"{r.url} ({r.status})") if r.status >= 400 else None)
-        response = page.goto(f"{base}/{rel}", wait_until="networkidle")
-        if response is None or response.status != 200:
-            problems.append(f"{rel}: HTTP {response.status if response else 'no response'}")
-            page.close()
-            continue
-        # Wait for MathJax where the page has math; then check nothing raw is left.
-        if page.locator(".math").count():
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
-            page.evaluate("() => MathJax.startup.promise")
-            if page.locator("mjx-container").count() == 0:
-                problems.append(f"{rel}: math present but no mjx-container rendered")
-            wide = page.evaluate(_WIDE_MATH_JS)
-            if wide:
-                problems.append(f"{rel}: display equations wider than the text column: {wide}")
-        raw = page.evaluate(_RAW_MATH_JS)
-        if raw:
-            problems.append(f"{rel}: raw math delimiters left: {raw}")
-        # Images: scroll through so lazy ones load, then every <img> must have decoded pixels.
-        page.evaluate("() => document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
-        page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=20000)
-        broken = page.evaluate("() => [...document.images].filter(i => i.naturalWidth === 0).map(i => i.src)")
-        if broken:
-            problems.append(f"{rel}: images not loaded: {broken}")
-        # Exercise solutions start collapsed.
-        for i in range(page.locator(".solution").count()):
-            body = page.locator(".solution").nth(i).locator("section")
-            if body.count() and body.first.is_visible():
-                problems.append(f"{rel}: solution {i + 1} is open by default")
-        # preload=False: axe would otherwise refetch every stylesheet's @imports itself (resolving them against the
-        # site root, which 404s); the one rule that needs them (css-orientation-lock) does not apply to this book.
-        for v in axe.run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]:
-            summary[f"{v['impact']}:{v['id']}"] = summary.get(f"{v['impact']}:{v['id']}", 0) + len(v["nodes"])
-            if v["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in v["nodes"][:3]]
-                found["axe"].append(f"{rel}: {v['impact']} {v['id']} ({len(v['nodes'])} nodes, e.g. {targets})")
-        found["alt"] += [f"{rel}: {src}" for src in page.evaluate(_ALT_JS)]
-        found["dom"][page.url] = {"ids": set(page.evaluate(_IDS_JS)),
-                                  "hrefs": page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)"),
-                                  "binder": page.evaluate(_BINDER_JS)}
-        page.screenshot(path=str(SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")))
-        if errors:
-            problems.append(f"{rel}: console errors: {errors}")
-        if foreign:
-            problems.append(f"{rel}: requests to other hosts: {sorted(set(foreign))}")
-        if failed:
-            problems.append(f"{rel}: failed requests: {failed}")
-        page.close()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parts = list(pool.map(lambda rels: _visit_pages(base, rels), [pages[0::2], pages[1::2]]))
+    found: dict = {"page": [], "axe": [], "alt": [], "dom": {}}
+    summary: dict[str, int] = {}
+    for part, counts in parts:
+        for key in ("page", "axe", "alt"):
+            found[key] += part[key]
+        found["dom"].update(part["dom"])
+        for k, n in counts.items():
+            summary[k] = summary.get(k, 0) + n
     (SHOTS.parent / "axe-summary.txt").write_text(
         "".join(f"{k} {n}\n" for k, n in sorted(summary.items())) or "no violations\n")
     return found
