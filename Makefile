@@ -36,13 +36,12 @@ assignments: $(STAMP)
 
 # Two passes: every chapter executed afresh, JOBS kernels at a time, with each cell's wall and CPU time recorded
 # (the status page's table), then Jupyter Book builds with $(JB_FLAGS) from those outputs (scripts/build_book.py);
-# then notebooks and assignments are exported from that build and copied into _build/html, and the pages are
-# printed to PDF.
+# then, at the same time (they write to different folders), notebooks and assignments are exported from that build
+# and copied into _build/html, and the pages are printed to PDF.
 book: $(STAMP)
 	mkdir -p _build/site_extra
 	$(PY) scripts/build_book.py --jobs $(JOBS)
-	$(MAKE) --no-print-directory notebooks assignments
-	$(PY) scripts/make_pdf.py
+	$(MAKE) --no-print-directory -j 3 notebooks assignments pdf
 	@echo "Open $(CURDIR)/_build/html/index.html in a browser."
 
 # PDFs printed by Chromium from the built pages (also copied into _build/html/pdf/ for the download menus).
