@@ -173,10 +173,6 @@ def _check_measurable(spins, what: str, *, need_samples: bool = True) -> np.ndar
     return spins
 
 
-def _exact_correlation(L: int, beta: float) -> float:
-    return -0.5 * exact.energy_per_spin(L, beta)
-
-
 @functools.lru_cache(maxsize=64)
 def _correlation_grid(L: int) -> tuple[np.ndarray, np.ndarray]:
     """β on a log grid from _BETA_MIN to _BETA_MAX and the exact ⟨s_i s_j⟩ there (one vectorised Kaufman call):

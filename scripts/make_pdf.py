@@ -26,6 +26,9 @@ import yaml
 from pypdf import PdfReader, PdfWriter
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from plainmd import toc_docs as toc_pages  # noqa: E402  (pages in reading order: book/index, book/rbm, ...)
 CHROMIUM = os.environ.get("PHYSML_CHROMIUM", "/usr/bin/chromium")
 BOOK_PDF = "physml.pdf"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -51,15 +54,6 @@ mjx-container[display="true"] { overflow: visible !important; }
 .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
 pre { white-space: pre-wrap !important; word-break: break-word; }
 """
-
-
-def toc_pages() -> list[str]:
-    """Pages of the book in reading order, as paths without suffix (``book/index``, ``book/rbm``, ...)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        pages += [c["file"] for c in part["chapters"]]
-    return pages
 
 
 def published_base() -> str:

@@ -28,19 +28,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "_build" / "profile"
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def toc_notebooks() -> list[str]:
     """Documents of _toc.yml that are notebooks (MyST files with a jupytext header), e.g. ``book/ising``."""
-    import yaml
+    from plainmd import toc_docs
 
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     docs = []
-    for f in [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]:
+    for f in toc_docs():
         text = (ROOT / f"{f}.md").read_text()
         if text.startswith("---") and "jupytext:" in text.split("---")[1]:
             docs.append(f)
     return docs
+
+
+def ipc_kernel_manager():
+    """A python3 kernel manager over IPC in a private folder. Kernels started at the same moment by different
+    processes (the build's two workers, a test run beside a build) could otherwise be handed the same TCP ports,
+    and a client then waits forever for replies that another kernel sent (seen as builds hanging with idle
+    kernels)."""
+    from jupyter_client import KernelManager
+
+    return KernelManager(kernel_name="python3", transport="ipc",
+                         ip=str(Path(tempfile.mkdtemp(prefix="physml-kernel-")) / "kernel"))
 
 
 def toc_chapters() -> list[str]:
@@ -73,14 +84,7 @@ def execute_timed(nb, path: Path, *, timeout: int = 300, env: dict | None = None
 
     old_env = {k: os.environ.get(k) for k in (env or {})}
     os.environ.update(env or {})
-    # IPC transport in a private folder: kernels started at the same moment by different processes (the build's
-    # two workers, a test run beside a build) could otherwise be handed the same TCP ports, and a client then
-    # waits forever for replies that another kernel sent (seen as builds hanging with idle kernels).
-    from jupyter_client import KernelManager
-
-    km = KernelManager(kernel_name="python3", transport="ipc",
-                       ip=str(Path(tempfile.mkdtemp(prefix="physml-kernel-")) / "kernel"))
-    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+    client = NotebookClient(nb, km=ipc_kernel_manager(), timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     cells: list[dict] = []
     state: dict = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -12,18 +13,9 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = ROOT / "_build" / "jupyter_execute" / "book"
+sys.path.insert(0, str(ROOT / "scripts"))
 
-
-def ipc_kernel_manager():
-    """A python3 kernel manager over IPC in a private folder, as in scripts/profile_chapters.py: two kernels
-    started at the same moment by different processes (a test beside the book build) could otherwise be handed
-    the same TCP ports, and a client then waits forever for replies another kernel sent."""
-    import tempfile
-
-    from jupyter_client import KernelManager
-
-    return KernelManager(kernel_name="python3", transport="ipc",
-                         ip=str(Path(tempfile.mkdtemp(prefix="physml-kernel-")) / "kernel"))
+from profile_chapters import ipc_kernel_manager  # noqa: E402  (re-exported for the tests)
 
 
 def execute_chapter(path: Path, timeout: int = 600) -> nbformat.NotebookNode:

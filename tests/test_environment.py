@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from importlib.metadata import version
@@ -60,6 +59,6 @@ def test_make_test_runs_in_two_work_units(request):
     """``make test`` (``-n 2 --dist loadgroup``): every test carries its group, ``book`` or ``other`` (tests/conftest.py),
     so one worker builds the book and runs what reads it while the other takes the rest. With pytest 9.2 and
     xdist 3.8 the groups were silently dropped and tests waited for the book on both workers."""
-    if os.environ.get("PYTEST_XDIST_WORKER") is None:
-        pytest.skip("only meaningful under make test's pytest-xdist")
+    if not getattr(request.config.option, "loadgroup", False):  # set by xdist on its workers for --dist loadgroup
+        pytest.skip("only meaningful under make test's pytest -n 2 --dist loadgroup")
     assert request.node.nodeid.endswith("@other"), request.node.nodeid
