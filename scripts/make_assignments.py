@@ -283,8 +283,11 @@ if __name__ == "__main__":
 # Grading without Docker (used by the tests and documented on the instructors page)
 
 
-def grade(autograder_zip: Path, notebook: Path, out: Path) -> dict:
+def grade(autograder_zip: Path, notebook: Path, out: Path, debug: bool = False) -> dict:
     """Grade one notebook as ``otter run -a <zip> -o <out> <notebook>`` does; return the parsed ``results.json``.
+
+    ``debug=True`` is ``otter run --debug``: an error in any cell of the notebook stops the grading (and raises
+    here) instead of being ignored, so grading an untouched student notebook also checks that it runs top to bottom.
 
     Runs otter's runner in this process (``otter.run.main``): importing otter costs seconds of CPU, paid once per
     process instead of once per notebook. The runner changes the working directory, so call this from one
@@ -308,7 +311,7 @@ def grade(autograder_zip: Path, notebook: Path, out: Path) -> dict:
     try:
         with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
             otter.run.main(str(Path(notebook).resolve()), autograder=str(Path(autograder_zip).resolve()),
-                           output_dir=str(out), no_logo=True)
+                           output_dir=str(out), no_logo=True, debug=debug)
     except Exception as exc:
         raise RuntimeError(f"otter run failed on {notebook}:\n{log.getvalue()[-4000:]}") from exc
     finally:
