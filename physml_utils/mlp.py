@@ -336,11 +336,13 @@ class MLP:
         The same gradient as :meth:`_grad` up to rounding: bias gradients are summed over the batch by a BLAS
         product with a vector of ones (another summation order)."""
         act, n_hidden = self.activation, len(self.weights) - 1
+        for W, WT in zip(self.weights[1:], ws.wt[1:]):
+            np.copyto(WT, W.T)
         a = X
         for layer in range(n_hidden):
             z = ws.z[layer]
             np.matmul(a, self.weights[layer], out=z)
-            z += self.biases[layer]
+            _add_row(z, self.biases[layer])  # z += b: the same additions, without NumPy's slow broadcast of a short row
             _activation_into(act, z, ws.a[layer], ws.tmp[layer])
             a = ws.a[layer]
         out = np.matmul(a, self.weights[-1][:, 0], out=ws.out)
@@ -355,7 +357,7 @@ class MLP:
             np.matmul(ws.ones, delta, out=ws.gb[layer])  # Σ over the batch: BLAS, 5–8× faster than sum(axis=0)
             if layer:
                 back = ws.delta[layer - 1]
-                np.matmul(delta, self.weights[layer].T, out=back)
+                np.matmul(delta, ws.wt[layer], out=back)  # Wᵀ as a C-contiguous copy: the same products, faster
                 slope = ws.tmp[layer - 1]
                 _slope_into(act, ws.z[layer - 1], ws.a[layer - 1], slope)
                 back *= slope
@@ -376,6 +378,7 @@ class _TrainBuffers:
         self.out, self.r = np.empty(batch), np.empty(batch)
         self.gW = [np.empty((fi, fo)) for fi, fo in zip(sizes[:-1], sizes[1:])]
         self.gb = [np.empty(fo) for fo in sizes[1:]]
+        self.wt = [np.empty((fo, fi)) for fi, fo in zip(sizes[:-1], sizes[1:])]  # Wᵀ, refreshed every step
         self.xb, self.yb = np.empty((batch, n_in)), np.empty(batch)
         self.ones = np.ones(batch)
 
@@ -420,6 +423,16 @@ def _slope_into(act: Activation, z: np.ndarray, a: np.ndarray, out: np.ndarray) 
         out[...] = act.prime_of_value(a)
     else:
         out[...] = act.d(1, z)
+
+
+@njit(cache=True)
+def _add_row(z, b):
+    """z[i, j] += b[j] in place: NumPy's broadcast add, one addition per entry in the same order, but without the
+    per-row overhead of its inner loop over a short row (widths 4–20 here: 2–3× faster)."""
+    n, m = z.shape
+    for i in range(n):
+        for j in range(m):
+            z[i, j] += b[j]
 
 
 @njit(cache=True)

@@ -118,3 +118,13 @@ def test_fit_updates_weights_in_place_and_accepts_transposed_weights():
     held = net2.weights[0]
     net2.fit(X, X[:, 0], steps=3)
     assert net2.weights[0] is held  # trained in place
+
+
+def test_add_row_is_numpys_broadcast_add_bit_for_bit():
+    from physml_utils.mlp import _add_row
+
+    rng = np.random.default_rng(3)
+    z, b = rng.normal(size=(50, 7)), rng.normal(size=7) * 1e3
+    expected = z + b
+    _add_row(z, b)
+    assert np.array_equal(z, expected)
