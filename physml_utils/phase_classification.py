@@ -303,15 +303,22 @@ def _check_samples(samples, problem: PhaseProblem) -> np.ndarray:
 
 
 def _class_log_density(model: str, X: np.ndarray, problem: PhaseProblem) -> np.ndarray:
-    """ln p̂(x) on every state of the problem, for a density of kind ``model`` fitted to X."""
+    """ln p̂(x) on every state of the problem, for a density of kind ``model`` fitted to X.
+
+    The one-parameter models depend on x only through E or M: their ln Z is a sum over the levels weighted by
+    their multiplicities (the density of states, the binomial coefficients), not over the 2^n states."""
     n = problem.states.shape[1]
     if model == "temperature":
-        a = -fit_temperature(X, problem) * problem.energy
-    elif model == "curie_weiss":
-        a = fit_curie_weiss(X, problem) * problem.magnetization.astype(float) ** 2 / (2 * n)
-    else:  # a Gaussian prior of unit variance on the couplings: l2 = 1/m on the mean log-likelihood
-        fit = inverse_ising.fit_boltzmann_machine(X, l2=1.0 / X.shape[0], tol=1e-6)
-        a = -enumeration.energies(problem.states, fit.couplings, fit.fields)
+        beta = fit_temperature(X, problem)
+        levels, counts = _levels(problem.energy)
+        return -beta * problem.energy - logsumexp(np.log(counts) - beta * levels)
+    if model == "curie_weiss":
+        K = fit_curie_weiss(X, problem)
+        M, log_mult = _curie_weiss_levels(n)
+        return K * problem.magnetization.astype(float) ** 2 / (2 * n) - logsumexp(log_mult + K * M**2 / (2 * n))
+    # a Gaussian prior of unit variance on the couplings: l2 = 1/m on the mean log-likelihood
+    fit = inverse_ising.fit_boltzmann_machine(X, l2=1.0 / X.shape[0], tol=1e-6)
+    a = -enumeration.energies(problem.states, fit.couplings, fit.fields)
     return a - logsumexp(a)
 
 
