@@ -88,9 +88,10 @@ def binned_information(activations, labels, n_bins: int = 30, bounds: tuple[floa
             raise ValueError(f"bounds must satisfy high > low, got ({lo:g}, {hi:g})")
     codes = np.clip(((A - lo) / (hi - lo) * n_bins).astype(np.int64), 0, n_bins - 1)
     pattern = _pattern_index(codes, n_bins)
-    joint = np.zeros((int(pattern.max()) + 1, int(y.max()) + 1))
-    np.add.at(joint, (pattern.ravel(), y), 1.0)
-    joint /= joint.sum()
+    n_y = int(y.max()) + 1
+    # counts of (pattern, label) pairs: the same integers as np.add.at of ones, several times faster
+    joint = np.bincount(pattern.ravel() * n_y + y, minlength=(int(pattern.max()) + 1) * n_y).reshape(-1, n_y)
+    joint = joint / joint.sum()
     return info.entropy(joint.sum(axis=1), base=2), info.mutual_information(joint, base=2)
 
 
