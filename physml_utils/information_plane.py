@@ -46,6 +46,7 @@ RELU = Activation(
     lambda k, x: np.maximum(x, 0.0) if k == 0 else (x > 0).astype(float),
     0.0,
     orders=(0, 1),
+    prime_of_value=lambda a: (a > 0).astype(float),  # a = max(z, 0) > 0 exactly when z > 0 (NaN: both False)
 )
 
 
@@ -196,8 +197,10 @@ def information_trajectory(
     record_at = np.unique(np.geomspace(1, steps, n_records).astype(int))
     recorded: list[list[np.ndarray]] = []
 
+    record_set = set(record_at.tolist())  # `t in` a set: O(1), where `t in record_at` compared all records every step
+
     def keep(t: int, model: MLP) -> None:
-        if t in record_at:
+        if t in record_set:
             recorded.append(model.hidden_activations(X))
 
     if batch_size is not None:
