@@ -19,8 +19,8 @@ parameter array. The cheap element-wise steps between NumPy calls are fused into
 add, the output residual and loss, δ·σ′ after the last transcendental), with the same operations in the same order,
 so training is the same bit for bit; that cut a step of the chapters' tanh networks by about a quarter. A
 per-sample numba kernel for the whole step was tried and was slower: numba's scalar tanh and exp cost 10–40 ns
-against NumPy's 4 ns vectorised ones. So was one Adam call over all parameters held in a single flat array (the
-per-array calls cost ~1 µs each).
+against NumPy's 4 ns vectorised ones. One Adam call over all parameters held in a single flat array gained nothing
+measurable (a per-array call costs ~1 µs) and was not kept.
 """
 
 from __future__ import annotations
