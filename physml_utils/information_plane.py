@@ -46,6 +46,7 @@ RELU = Activation(
     lambda k, x: np.maximum(x, 0.0) if k == 0 else (x > 0).astype(float),
     0.0,
     orders=(0, 1),
+    prime_of_value=lambda a: (a > 0).astype(float),  # a = max(z, 0) > 0 exactly when z > 0 (NaN: both False)
 )
 
 
@@ -88,9 +89,10 @@ def binned_information(activations, labels, n_bins: int = 30, bounds: tuple[floa
             raise ValueError(f"bounds must satisfy high > low, got ({lo:g}, {hi:g})")
     codes = np.clip(((A - lo) / (hi - lo) * n_bins).astype(np.int64), 0, n_bins - 1)
     pattern = _pattern_index(codes, n_bins)
-    joint = np.zeros((int(pattern.max()) + 1, int(y.max()) + 1))
-    np.add.at(joint, (pattern.ravel(), y), 1.0)
-    joint /= joint.sum()
+    n_y = int(y.max()) + 1
+    # counts of (pattern, label) pairs: the same integers as np.add.at of ones, several times faster
+    joint = np.bincount(pattern.ravel() * n_y + y, minlength=(int(pattern.max()) + 1) * n_y).reshape(-1, n_y)
+    joint = joint / joint.sum()
     return info.entropy(joint.sum(axis=1), base=2), info.mutual_information(joint, base=2)
 
 
@@ -195,8 +197,10 @@ def information_trajectory(
     record_at = np.unique(np.geomspace(1, steps, n_records).astype(int))
     recorded: list[list[np.ndarray]] = []
 
+    record_set = set(record_at.tolist())  # `t in` a set: O(1), where `t in record_at` compared all records every step
+
     def keep(t: int, model: MLP) -> None:
-        if t in record_at:
+        if t in record_set:
             recorded.append(model.hidden_activations(X))
 
     if batch_size is not None:

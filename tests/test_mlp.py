@@ -118,3 +118,29 @@ def test_fit_updates_weights_in_place_and_accepts_transposed_weights():
     held = net2.weights[0]
     net2.fit(X, X[:, 0], steps=3)
     assert net2.weights[0] is held  # trained in place
+
+
+def test_add_row_is_numpys_broadcast_add_bit_for_bit():
+    from physml_utils.mlp import _add_row
+
+    rng = np.random.default_rng(3)
+    z, b = rng.normal(size=(50, 7)), rng.normal(size=7) * 1e3
+    expected = z + b
+    _add_row(z, b)
+    assert np.array_equal(z, expected)
+
+
+@pytest.mark.parametrize("name", ["tanh", "softplus", "logistic", "exp"])
+def test_fused_slope_is_the_numpy_expression_bit_for_bit(name):
+    from physml_utils.mlp import _activation_into, _slope_into, _times_slope
+
+    act = get_activation(name)
+    rng = np.random.default_rng(4)
+    z, back = rng.normal(size=(30, 5)) * 3, rng.normal(size=(30, 5))
+    a, tmp, slope = np.empty_like(z), np.empty_like(z), np.empty_like(z)
+    _activation_into(act, z, a, tmp)
+    assert np.array_equal(a, act.fn(z)) or name == "softplus"  # softplus: max(z, 0) + ln(1 + e^−|z|), as _special
+    _slope_into(act, z, a, slope)
+    expected = back * slope
+    _times_slope(act, back, z, a, tmp)
+    assert np.array_equal(back, expected)

@@ -112,6 +112,13 @@ def test_boltzmann_generative_and_pairs_discriminative(prob):
         (lambda p: pc.discriminative_log_odds("energy", np.ones((2, 16), np.int8), [0, 0], p), ValueError, "y"),
         (lambda p: pc.discriminative_log_odds("energy", np.ones((2, 16), np.int8), [0, 2], p), ValueError, "y"),
         (lambda p: pc.discriminative_log_odds("energy", np.ones((2, 16), np.int8), [0, 1], p, C=0.0), ValueError, "C"),
+        (lambda p: pc.logistic_regression(np.ones(4), [0, 1, 0, 1]), ValueError, "F"),
+        (lambda p: pc.logistic_regression(np.full((2, 1), np.nan), [0, 1]), ValueError, "F"),
+        (lambda p: pc.logistic_regression(np.array([["a"], ["b"]]), [0, 1]), TypeError, "F"),
+        (lambda p: pc.logistic_regression(np.ones((2, 1)), [1, 1]), ValueError, "y"),
+        (lambda p: pc.logistic_regression(np.ones((2, 1)), [0, 1, 1]), ValueError, "y"),
+        (lambda p: pc.logistic_regression(np.ones((2, 1)), [0, 1], C=-1.0), ValueError, "C"),
+        (lambda p: pc.logistic_regression(np.ones((2, 1)), [0, 1], max_iter=0), ValueError, "max_iter"),
         (lambda p: pc.learning_curve(p, [], ["energy"]), TypeError, "sizes"),
         (lambda p: pc.learning_curve(p, [3], ["nope"]), ValueError, "models"),
         (lambda p: pc.learning_curve(p, [3], ["energy"], n_repeats=0), ValueError, "n_repeats"),
@@ -140,3 +147,28 @@ def test_sample_labelled_draws_as_generator_choice():
     levels, counts = pc._levels(prob.energy)
     assert counts.sum() == prob.states.shape[0] and np.all(np.diff(levels) > 0)
     assert pc._levels(prob.energy)[0] is levels  # cached for the same array
+
+
+@pytest.mark.parametrize("C", [1.0, 100.0])
+def test_logistic_regression_is_the_penalised_optimum(prob, C):
+    """Newton's solution: zero gradient of C Σ[ln(1 + e^z) − y z] + ½‖w‖² (intercept free), and an objective no
+    higher than scikit-learn's LogisticRegression (lbfgs) reaches on the same problem, which it matches closely."""
+    from scipy.special import expit
+    from sklearn.linear_model import LogisticRegression
+
+    from physml_utils._special import softplus
+
+    X, y = pc.sample_labelled(prob, 40, np.random.default_rng(5))
+    F = pc._features("spins", X, 4)
+    w, b = pc.logistic_regression(F, y, C)
+    r = expit(F @ w + b) - y
+    np.testing.assert_allclose(np.r_[C * F.T @ r + w, C * r.sum()], 0.0, atol=1e-8)
+
+    def objective(w_, b_):
+        z = F @ w_ + b_
+        return C * np.sum(softplus(z) - y * z) + 0.5 * w_ @ w_
+
+    clf = LogisticRegression(C=C, tol=1e-12, max_iter=100_000).fit(F, y)
+    ours, theirs = objective(w, b), objective(clf.coef_[0], clf.intercept_[0])
+    assert ours <= theirs + 1e-12
+    assert theirs - ours < 1e-6 * abs(ours)
