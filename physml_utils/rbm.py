@@ -700,8 +700,14 @@ class RBM:
         ph = 1.0 / (1.0 + np.exp(-(X @ W.T + c)))
         m = X.shape[0]
         gW, gc, gb = ph.T @ X / m, ph.mean(axis=0), X.mean(axis=0)
-        log_z = self.log_partition(layer)
-        for s, logw, pre in self._layer_log_weights(layer):
+        n_states = 2 ** (self.n_components if layer == "hidden" else self.n_features_in_)
+        if n_states <= _CHUNK:  # one block: enumerate once for ln Z and the moments (log_partition's arithmetic)
+            blocks = list(self._layer_log_weights(layer))
+            log_z = _logsumexp(np.array([_logsumexp(blocks[0][1])]))
+        else:  # recompute block by block rather than hold all 2^n states in memory
+            blocks = self._layer_log_weights(layer)
+            log_z = self.log_partition(layer)
+        for s, logw, pre in blocks:
             p = np.exp(logw - log_z)
             mean_other = 1.0 / (1.0 + np.exp(-pre))
             if layer == "hidden":  # s = h, other = E[v | h]
