@@ -126,3 +126,31 @@ def test_exercise_answers(g):
     assert g["ex_rbm_4_cd1"] < g["ex_rbm_4_ceiling"] and g["ex_rbm_4_pcd1"] < g["ex_rbm_4_ceiling"]
     assert abs(g["ex_rbm_4_cd1"] - g["ex_rbm_4_pcd1"]) < 0.5
     assert g["ex_rbm_4_gap"] > 0
+
+
+def test_shipped_machines_reproduce_the_glued_values(g):
+    """The machines of book/data/rbm_thermodynamics.npz (scripts/rbm_thermodynamics.py) give the glued learned
+    values by exact enumeration, to rounding: the chapter loads them, it does not train them."""
+    from pathlib import Path
+
+    from physml_utils.encoding import spins_to_bits
+    from physml_utils.rbm import RBM
+
+    with np.load(Path(__file__).resolve().parents[1] / "book" / "data" / "rbm_thermodynamics.npz") as d:
+        assert g["thermo_epochs"] == int(d["epochs"]) and g["thermo_samples"] == int(d["n_samples"])
+        assert g["thermo_cpu"] == pytest.approx(float(d["cpu_seconds"]))
+        assert g["thermo_n_sweep"] == len(d["sweep_temperatures"]) * len(d["hidden_sizes"])
+        temps = d["temperatures"].tolist()
+        tc, hot = temps.index(2.269), d["sweep_temperatures"].tolist().index(3.5)
+        at_tc = RBM.from_params(d["W16"][tc], d["c16"][tc], d["b16"][tc])
+        hot_8 = RBM.from_params(d["W_h8"][hot], d["c_h8"][hot], d["b_h8"][hot])
+    states = en.spin_states(N)
+    E = en.energies(states, en.lattice_couplings(L))
+    bits = spins_to_bits(states, dtype=np.float64)
+    q = np.exp(at_tc.log_likelihood(bits))
+    e = q @ E
+    assert g["e_rbm_tc"] == pytest.approx(e / N, abs=1e-9)
+    assert g["c_rbm_tc"] == pytest.approx((q @ E**2 - e**2) / (N * 2.269**2), abs=1e-9)
+    assert g["m_rbm_tc"] == pytest.approx(q @ (np.abs(states.sum(axis=1)) / N), abs=1e-9)
+    p, *_ = exact_4x4(3.5)
+    assert g["kl_hot_8"] == pytest.approx(float(p @ (np.log(p) - hot_8.log_likelihood(bits))), abs=1e-9)

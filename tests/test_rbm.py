@@ -415,3 +415,18 @@ def test_methods_before_fit_raise_not_fitted_error(call):
     with pytest.raises(NotFittedError, match="not fitted") as info:
         call(RBM(n_components=2))
     assert isinstance(info.value, ValueError) and isinstance(info.value, AttributeError)
+
+
+def test_exact_gradient_same_with_one_block_or_many(monkeypatch):
+    """exact_gradient enumerates once when the layer fits one block, block by block otherwise: same numbers."""
+    import physml_utils.rbm as rbm_module
+
+    rng = np.random.default_rng(3)
+    machine = RBM.from_params(rng.normal(0, 0.5, (15, 16)), rng.normal(0, 0.5, 15), rng.normal(0, 0.5, 16),
+                              dtype=np.float64)
+    X = (rng.random((40, 16)) < 0.5).astype(np.float64)
+    many = machine.exact_gradient(X)  # 2^15 hidden states: two blocks of 2^14
+    monkeypatch.setattr(rbm_module, "_CHUNK", 1 << 15)
+    one = machine.exact_gradient(X)
+    for a, b in zip(many, one):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
