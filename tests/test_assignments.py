@@ -3,12 +3,15 @@
 Fast tests check every assignment source against its chapter. The tests marked ``assignments`` build every
 assignment once per session with ``otter assign`` and grade, with ``otter run`` (no Docker), three notebooks
 per chapter in parallel: the solution (full marks), the untouched student notebook (zero on the autograded
-questions; graded with ``--debug``, so it must also execute top to bottom without an error) and the solution with
-each question's ``wrong`` answer substituted (public tests pass, a hidden one fails). ``pytest -m "not assignments"`` skips the slow part.
+questions; graded with ``--debug``, so it must also execute top to bottom without an error; otter grades it in
+grading mode, with the autograder's tests, so the public tests the student's ``grader.check`` runs are checked
+separately, in the notebook's metadata) and the solution with each question's ``wrong`` answer substituted (public
+tests pass, a hidden one fails). ``pytest -m "not assignments"`` skips the slow part.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 import multiprocessing
@@ -130,6 +133,11 @@ def _grade_job(stem: str, flavour: str, built: dict, out: Path):
     return stem, flavour, result
 
 
+# A hung kernel must fail the run, not stall it: the first test to request `graded` carries the fixture's setup, and
+# the thread method ends the worker even while it waits on the process pool.
+GRADING_TIMEOUT = pytest.mark.timeout(600, method="thread")
+
+
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     """Every assignment built once; solution, student and wrong-answer notebooks graded, 2 processes at a time."""
@@ -147,6 +155,7 @@ def graded(tmp_path_factory):
 
 
 @pytest.mark.assignments
+@GRADING_TIMEOUT
 @pytest.mark.parametrize("stem", STEMS)
 def test_solution_scores_full_marks(graded, stem):
     scores = graded[stem, "solution"]["scores"]
@@ -157,6 +166,7 @@ def test_solution_scores_full_marks(graded, stem):
 
 
 @pytest.mark.assignments
+@GRADING_TIMEOUT
 @pytest.mark.parametrize("stem", STEMS)
 def test_untouched_student_notebook_scores_zero(graded, stem):
     assert "error" not in graded[stem, "student"], graded[stem, "student"].get("error")
@@ -165,19 +175,47 @@ def test_untouched_student_notebook_scores_zero(graded, stem):
 
 
 @pytest.mark.assignments
+@GRADING_TIMEOUT
 @pytest.mark.parametrize("stem", STEMS)
 def test_untouched_student_notebook_executes(graded, stem):
-    """Top to bottom without an error (otter run --debug stops at the first cell that raises), with one public
-    check per autograded question."""
+    """Top to bottom without an error: otter run --debug stops at the first cell that raises (otter grades every
+    cell: the student notebook has none tagged otter_ignore)."""
     result = graded[stem, "student"]
     assert "error" not in result, f"the untouched student notebook does not run:\n{result.get('error')}"
     nb = nbformat.read(result["notebook"], as_version=4)
-    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("grader.check(")]
-    auto = [q for q in _spec(stem)["questions"] if not q.get("manual")]
-    assert len(checks) == len(auto), "one grader.check cell per autograded question"
+    assert not [c for c in nb.cells if "otter_ignore" in c.get("metadata", {}).get("tags", [])]
 
 
 @pytest.mark.assignments
+@GRADING_TIMEOUT
+@pytest.mark.parametrize("stem", STEMS)
+def test_student_notebook_carries_exactly_the_public_tests(graded, stem):
+    """``grader.check`` in the student's notebook runs the tests stored in its metadata (otter writes them there, not
+    in a tests/ folder): one check cell and one test entry per autograded question, holding that question's public
+    tests and no hidden case."""
+    nb = nbformat.read(graded[stem, "student"]["notebook"], as_version=4)
+    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("grader.check(")]
+    auto = [q for q in _spec(stem)["questions"] if not q.get("manual")]
+    assert len(checks) == len(auto), "one grader.check cell per autograded question"
+    tests = nb.metadata["otter"]["tests"]
+    assert set(tests) == {q["name"] for q in auto}
+    for q in auto:
+        cases = [case for suite in tests[q["name"]]["suites"] for case in suite["cases"]]
+        assert cases and not any(case["hidden"] for case in cases), f"{stem}.{q['name']}: hidden case shipped"
+        # otter stores each case as doctest lines of ast-unparsed code: compare the code, normalised the same way
+        shipped = "\n".join(ast.unparse(ast.parse(_doctest_source(case["code"]))) for case in cases)
+        for public in q["public_tests"]:
+            code = ast.unparse(ast.parse(public))
+            assert code in shipped, f"{stem}.{q['name']}: public test not in the student notebook:\n{code}"
+
+
+def _doctest_source(text: str) -> str:
+    """The Python source of doctest lines (``>>> `` and ``... `` prompts removed; output lines have none here)."""
+    return "\n".join(line[4:] for line in text.splitlines() if line.startswith((">>> ", "... ", ">>>", "...")))
+
+
+@pytest.mark.assignments
+@GRADING_TIMEOUT
 @pytest.mark.parametrize("stem", STEMS)
 def test_wrong_answers_pass_public_and_fail_hidden_tests(graded, stem):
     result = graded[stem, "wrong"]
@@ -191,6 +229,7 @@ def test_wrong_answers_pass_public_and_fail_hidden_tests(graded, stem):
 
 
 @pytest.mark.assignments
+@GRADING_TIMEOUT
 @pytest.mark.parametrize("stem", STEMS)
 def test_grading_a_chapter_takes_under_a_minute(graded, stem):
     """CPU time of ``otter run`` on the solution (otter and its kernel): on the shared 2-core machine the wall time
@@ -216,6 +255,7 @@ def test_scores_csv_has_one_row_per_submission(tmp_path):
 
 
 @pytest.mark.assignments
+@GRADING_TIMEOUT
 def test_grade_submissions_command_writes_the_csv(graded, tmp_path):
     """The instructors page's grading command, on one submission (the solution notebook of the first chapter)."""
     import csv
