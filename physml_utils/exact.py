@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.integrate import quad
 from scipy.special import ellipe, ellipk
 
 from . import enumeration
@@ -261,6 +260,10 @@ def onsager_log_partition(beta, J: float = 1.0):
     b = _check_beta_array(beta)
     K = (J * b).ravel()
     kappa2 = np.minimum((2 * np.sinh(2 * K) / np.cosh(2 * K) ** 2) ** 2, 1.0)
+
+    # imported here: scipy.integrate pulls in scipy.optimize and scipy.linalg (~0.3 s), which no other function of
+    # this module needs
+    from scipy.integrate import quad
 
     def integral(k2: float) -> float:
         return quad(lambda p: math.log(0.5 * (1 + math.sqrt(1 - k2 * math.sin(p) ** 2))), 0, math.pi / 2,
