@@ -261,7 +261,8 @@ def onsager_log_partition(beta, J: float = 1.0):
     K = (J * b).ravel()
     kappa2 = np.minimum((2 * np.sinh(2 * K) / np.cosh(2 * K) ** 2) ** 2, 1.0)
 
-    # imported here: scipy.integrate costs ~0.2 s CPU to import, and every chapter that imports ising imports exact
+    # imported here: scipy.integrate pulls in scipy.optimize (~0.15 s beyond the scipy.linalg that numba loads anyway),
+    # which no other function of this module needs
     from scipy.integrate import quad
 
     def integral(k2: float) -> float:

@@ -222,6 +222,19 @@ def _bias_grad_kernel(V, H, half, gv, gh):
 
 
 @njit(cache=True)
+def _l1_kernel(W, c):
+    """W ← W − c·sign W in place, one pass (c of W's dtype): bit for bit ``W -= c * np.sign(W)`` without its two
+    temporaries, which cost a third of an update of a 400 × 100 machine."""
+    for j in range(W.shape[0]):
+        for i in range(W.shape[1]):
+            w = W[j, i]
+            if w > 0:
+                W[j, i] = w - c
+            elif w < 0:
+                W[j, i] = w + c
+
+
+@njit(cache=True)
 def _momentum_kernel(W, dW, lr_decay, lr_l1):
     """dW ← dW − lr·(λ₂W + λ₁ sign W);  W ← W + dW (dW already holds μ·dW_old + lr·gradient)."""
     for j in range(W.shape[0]):
@@ -496,7 +509,7 @@ class RBM:
             # W.T is Fortran-ordered: BLAS accumulates into the weights themselves, no temporary, no copy.
             ws.gemm(alpha, ws.VT, ws.HT, beta=1.0 - lr * self.weight_decay, c=W.T, trans_b=1, overwrite_c=1)
             if self.l1 > 0.0:
-                W -= (lr * self.l1) * np.sign(W)
+                _l1_kernel(W, W.dtype.type(lr * self.l1))
             self.intercept_visible_ += alpha * ws.gv
             self.intercept_hidden_ += alpha * ws.gh
             return

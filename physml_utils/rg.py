@@ -289,11 +289,20 @@ def second_moment_correlation_length(spins: np.ndarray) -> float:
 
 
 def _structure_factors(spins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per configuration: S(0) and S(k₁) averaged over the two axes (k₁ = 2π/L), by one 2D FFT."""
-    s = spins.astype(np.float64).reshape((-1,) + spins.shape[-2:])
+    """Per configuration: S(0) and S(k₁) averaged over the two axes (k₁ = 2π/L).
+
+    Only three Fourier components are needed: with c_x = Σ_y s(x, y) the column sums and r_y the row sums,
+    S(0) = (Σ_x c_x)²/L² and S(k₁ x̂) = |Σ_x c_x e^{−ik₁x}|²/L² (likewise r_y for ŷ). Two sums over the lattice
+    and two length-L FFTs give the same numbers as a full 2D FFT, to rounding, about ten times faster.
+    """
+    s = spins.reshape((-1,) + spins.shape[-2:])
     L = s.shape[-1]
-    power = np.abs(np.fft.fft2(s)) ** 2 / (L * L)
-    return power[:, 0, 0], 0.5 * (power[:, 0, 1] + power[:, 1, 0])
+    cols = s.sum(axis=-2, dtype=np.float64)  # (n, L): sum over rows, one value per column
+    rows = s.sum(axis=-1, dtype=np.float64)
+    s0 = cols.sum(axis=1) ** 2 / (L * L)
+    # 1D FFTs rather than a product with e^{−ik₁x}: exactly 0 for constant sums (aligned configurations: ξ = inf)
+    s1 = 0.5 * (np.abs(np.fft.rfft(cols, axis=1)[:, 1]) ** 2 + np.abs(np.fft.rfft(rows, axis=1)[:, 1]) ** 2) / (L * L)
+    return s0, s1
 
 
 def _xi_from_structure(s0: float, s1: float, L: int) -> float:

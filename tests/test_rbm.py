@@ -430,3 +430,16 @@ def test_exact_gradient_same_with_one_block_or_many(monkeypatch):
     one = machine.exact_gradient(X)
     for a, b in zip(many, one):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_l1_kernel_is_bit_for_bit_the_numpy_update(dtype):
+    # the fused L1 step of an update without momentum must equal W -= c * np.sign(W) exactly (zeros, -0.0 included)
+    from physml_utils.rbm import _l1_kernel
+
+    W = np.random.default_rng(0).normal(0, 0.01, (7, 13)).astype(dtype)
+    W[0, :3], W[1, :2] = 0.0, -0.0
+    c = W.dtype.type(0.02 * 1e-2)
+    expected = W - c * np.sign(W)
+    _l1_kernel(W, c)
+    assert np.array_equal(W.view(np.uint8), expected.view(np.uint8))
