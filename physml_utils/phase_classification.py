@@ -466,8 +466,9 @@ def discriminative_log_odds(features: str, X, y, problem: PhaseProblem, C: float
 
     ``features`` is one of :data:`DISCRIMINATIVE`: ``"energy"`` (E/n), ``"m2"`` ((M/n)²), ``"pairs"`` (all
     s_i s_j and s_i) or ``"spins"`` (the raw s_i, which cannot work: the data are symmetric under s → −s, so the
-    best linear log-odds in s is a constant). :func:`logistic_regression`: L2 penalty ½‖w‖² and inverse strength
-    ``C`` (scikit-learn's ``LogisticRegression`` objective and default C = 1, solved by Newton's method).
+    best linear log-odds in s is a constant). :func:`logistic_regression` minimises C Σ_k [ln(1 + e^{z_k}) − y_k z_k]
+    + ½‖w‖², z_k = w·φ(x_k) + b: ``C`` is the *inverse* L2 strength, the intercept b is not penalised
+    (scikit-learn's ``LogisticRegression`` objective and default C = 1, solved by Newton's method).
     """
     problem = _check_problem(problem)
     if features not in DISCRIMINATIVE:
