@@ -112,7 +112,8 @@ _CONTROLLER = None
 def _single_threaded():
     """Context manager limiting BLAS to one thread (threadpoolctl): for the many tiny fits and products here the
     worker threads only spin. Measured for :func:`logistic_regression` itself (10 fits on the ``"pairs"`` features,
-    m = 40 × 136, C = 1, OpenBLAS on a loaded 2-core machine): 0.6–1.0 s CPU with two threads, 0.02–0.07 s with one."""
+    m = 40 × 136, C = 1, OpenBLAS on a loaded 2-core machine): 0.6–1.0 s CPU with two threads, 0.02–0.07 s with
+    one."""
     global _CONTROLLER
     if _CONTROLLER is None:
         from threadpoolctl import ThreadpoolController
