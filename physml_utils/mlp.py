@@ -19,9 +19,9 @@ parameter array. The cheap element-wise steps between NumPy calls are fused into
 add, the output residual and loss, δ·σ′ after the last transcendental), with the same operations in the same order,
 so their element-wise results equal the NumPy expressions bit for bit (tested); only the loss is summed in sample
 order rather than NumPy's pairwise order, so ``loss_curve_`` differs by ~1e-15 relative (rounding). Backpropagation
-multiplies by Wᵀ held as a C-contiguous copy, which changes the operand layout BLAS sees, and BLAS does not promise the same
-rounding across layouts: identical training was checked on this machine's OpenBLAS (32 networks, commit 0fa4aec),
-not guaranteed elsewhere. Together that cut a step of the chapters' tanh networks by about a quarter. A
+multiplies by Wᵀ held as a C-contiguous copy, which changes the operand layout BLAS sees, and BLAS does not promise
+the same rounding across layouts: identical training was checked on this machine's OpenBLAS (32 networks, commit
+0fa4aec), not guaranteed elsewhere. Together that cut a step of the chapters' tanh networks by about a quarter. A
 per-sample numba kernel for the whole step was tried and was slower: numba's scalar tanh and exp cost 10–40 ns
 against NumPy's 4 ns vectorised ones. One Adam call over all parameters held in a single flat array gained nothing
 measurable (a per-array call costs ~1 µs) and was not kept.
