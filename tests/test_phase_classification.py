@@ -172,3 +172,60 @@ def test_logistic_regression_is_the_penalised_optimum(prob, C):
     ours, theirs = objective(w, b), objective(clf.coef_[0], clf.intercept_[0])
     assert ours <= theirs + 1e-12
     assert theirs - ours < 1e-6 * abs(ours)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_logistic_regression_separable_huge_C_converges_or_raises(seed):
+    """Separable data (y = [F₀ > 0]) at C = 1e14, nearly the unpenalised problem whose optimum is at infinity: the
+    fit either converges (gradient, computed without cancellation, small against ‖w‖) or raises ValueError; it never
+    returns an unconverged fit (the old damped-step test returned one with ‖g‖_∞ ≈ 0.2)."""
+    from scipy.special import expit
+
+    rng = np.random.default_rng(seed)
+    F = rng.standard_normal((50, 3))
+    y = (F[:, 0] > 0).astype(int)
+    C = 1e14
+    try:
+        w, b = pc.logistic_regression(F, y, C)
+    except ValueError as err:
+        assert "logistic_regression" in str(err)
+        return
+    sign = 1.0 - 2.0 * y
+    r = sign * expit(sign * (F @ w + b))  # σ(z) − y
+    grad = np.r_[C * F.T @ r + w, C * r.sum()]
+    assert np.max(np.abs(grad)) <= 1e-6 * (1.0 + np.max(np.abs(w)))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_logistic_regression_many_correlated_features(seed):
+    """The 'pairs' features (136 correlated s_i s_j and s_i, m = 40 < 136: separable) at C = 100: the objective is
+    no higher than scikit-learn's LogisticRegression reaches with a tight tolerance, and agrees with it closely."""
+    from sklearn.linear_model import LogisticRegression
+
+    from physml_utils._special import softplus
+
+    prob = pc.phase_problem(4, (1.8, 3.0), prior=0.5)
+    X, y = pc.sample_labelled(prob, 20, np.random.default_rng(seed))
+    F = pc._features("pairs", X, 4)
+    assert F.shape == (40, 136)
+    C = 100.0
+
+    def objective(w_, b_):
+        z = F @ w_ + b_
+        return C * np.sum(softplus(z) - y * z) + 0.5 * w_ @ w_
+
+    with pc._single_threaded():
+        w, b = pc.logistic_regression(F, y, C)
+    clf = LogisticRegression(C=C, tol=1e-10, max_iter=10_000).fit(F, y)
+    ours, theirs = objective(w, b), objective(clf.coef_[0], clf.intercept_[0])
+    assert ours <= theirs + 1e-9 * abs(ours)
+    assert theirs - ours < 1e-6 * abs(ours)
+
+
+def test_logistic_regression_line_search_failure_raises():
+    """A tolerance below what floating point can resolve: the line search finds no decrease while the Newton
+    decrement is still above tol·(1 + |f|), and that is a ValueError, not a silent return."""
+    prob = pc.phase_problem(4, (1.8, 3.0), prior=0.5)
+    X, y = pc.sample_labelled(prob, 40, np.random.default_rng(5))
+    with pytest.raises(ValueError, match="line search|did not converge"):
+        pc.logistic_regression(pc._features("spins", X, 4), y, 100.0, tol=1e-300)
