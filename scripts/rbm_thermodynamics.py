@@ -2,7 +2,7 @@
 
 Regenerates ``book/data/rbm_thermodynamics.npz``, which ``book/rbm.md`` loads in its sections "Learning the
 thermodynamics of the Ising model" and "How many hidden units near T_c?" (issue 17: the 15 trainings take
-about TRAIN_CPU s of CPU time, the file's ``train_cpu_seconds``, most of the chapter's budget of 10 s for a warm run;
+about 11 s of CPU time (the file's ``train_cpu_seconds``), more than the chapter's budget of 10 s for a warm run;
 the chapter still draws the Wolff samples, enumerates and Gibbs-samples every machine live, and trains the
 machines of its learning-curve section live). The recipe, after Torlai & Melko (2016, arXiv:1606.02718):
 
@@ -16,7 +16,7 @@ machines of its learning-curve section live). The recipe, after Torlai & Melko (
 
 Usage (from the repository root)::
 
-    .venv/bin/python scripts/rbm_thermodynamics.py                    # the shipped file, about 15 s
+    .venv/bin/python scripts/rbm_thermodynamics.py                    # the shipped file, about 12 s of CPU
     .venv/bin/python scripts/rbm_thermodynamics.py --temperatures 2.269 --sweep-temperatures 2.269 \
         --hidden-sizes 2 --epochs 2 --out /tmp/t.npz                  # a tiny version (the test's)
 
