@@ -8,6 +8,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.physml-installed
 JB_FLAGS := --all -W -n --keep-going
 JOBS   ?= 2
+# make test builds with PDF_STEP= (nothing): its site visit prints the pages it loads (tests/sitevisit.py)
+PDF_STEP ?= pdf
 
 .PHONY: install book notebooks assignments pdf test bench clean
 
@@ -44,7 +46,7 @@ assignments: $(STAMP)
 book: $(STAMP)
 	mkdir -p _build/site_extra
 	$(PY) scripts/build_book.py --jobs $(JOBS)
-	$(MAKE) --no-print-directory -j 3 notebooks assignments pdf
+	$(MAKE) --no-print-directory -j 3 notebooks assignments $(PDF_STEP)
 	@echo "Open $(CURDIR)/_build/html/index.html in a browser."
 
 # PDFs printed by Chromium from the built pages (also copied into _build/html/pdf/ for the download menus).

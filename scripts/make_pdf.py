@@ -1,6 +1,6 @@
 """Print the built book to PDF: one file per page of the table of contents and one for the whole book.
 
-Usage: ``python scripts/make_pdf.py [--site _build/html] [--out _build/pdf] [--jobs 4]``
+Usage: ``python scripts/make_pdf.py [--site _build/html] [--out _build/pdf] [--jobs 2] [--pages book/x ...]``
 
 Serves the built HTML on 127.0.0.1, opens every page of ``_toc.yml`` in Debian's Chromium (Playwright), waits for
 MathJax to typeset, expands every exercise solution, and prints with Chromium's own PDF engine (``page.pdf``):
@@ -83,15 +83,44 @@ _FOOTER = ('<div style="font-size:7.5px;font-family:sans-serif;color:#444;width:
            '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 
 
-def print_pages(site: Path, out: Path, pages: list[str] | None = None, jobs: int = 4) -> list[tuple[Path, str]]:
+PRINT_VIEWPORT = {"width": 1000, "height": 1400}
+
+
+def print_page(page, rel: str, out: Path, base_url: str) -> tuple[Path, str]:
+    """Print a page already loaded in ``page`` (Playwright, sync API; MathJax typeset) to ``out/<name>.pdf``, as
+    the reader's copy: solutions expanded, print CSS, A4 with title and URL header; return the PDF and the title.
+    It changes the page (expanded, print media), so run the page's other checks first (tests/sitevisit.py)."""
+    page.set_viewport_size(PRINT_VIEWPORT)
+    page.evaluate(_EXPAND_JS)
+    page.add_style_tag(content=_PRINT_CSS)
+    page.emulate_media(media="print")
+    title = page.locator("main h1").first.inner_text().strip().rstrip("#").strip()
+    target = out / f"{Path(rel).name}.pdf"
+    page.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
+             header_template=_header(title, f"{base_url}/{rel}.html"), footer_template=_FOOTER,
+             margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
+    return target, title
+
+
+def load_page(browser, url: str):
+    """Open ``url`` in a new page of ``browser`` and wait for the network to settle and MathJax to typeset."""
+    page = browser.new_page(viewport=PRINT_VIEWPORT)
+    response = page.goto(url, wait_until="networkidle")
+    if page.locator(".math").count():
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30000)
+        page.evaluate("() => MathJax.startup.promise")
+    return page, response
+
+
+def print_pages(site: Path, out: Path, pages: list[str] | None = None, jobs: int = 2) -> list[tuple[Path, str]]:
     """Print each page of ``pages`` (default: the table of contents) from the built ``site`` into ``out``; return
     each PDF with the page's title, in the order of ``pages``.
 
-    ``jobs`` pages at a time in one browser (Playwright's async API): a page spends most of its time waiting
-    (network idle, MathJax), so the wall time falls with ``jobs`` while the CPU time stays the same."""
-    import asyncio
+    ``jobs`` browsers, each in its own thread (Playwright's sync API is per thread), taking every ``jobs``-th page.
+    """
+    from concurrent.futures import ThreadPoolExecutor
 
-    from playwright.async_api import async_playwright
+    from playwright.sync_api import sync_playwright
 
     pages = pages or toc_pages()
     out.mkdir(parents=True, exist_ok=True)
@@ -99,37 +128,35 @@ def print_pages(site: Path, out: Path, pages: list[str] | None = None, jobs: int
     server = _serve(site)
     local = f"http://127.0.0.1:{server.server_address[1]}"
 
-    async def print_one(browser, slots: asyncio.Semaphore, rel: str) -> tuple[Path, str]:
-        async with slots:
-            page = await browser.new_page(viewport={"width": 1000, "height": 1400})
-            await page.goto(f"{local}/{rel}.html", wait_until="networkidle")
-            if await page.locator(".math").count():
-                await page.wait_for_function(
-                    "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30000)
-                await page.evaluate("() => MathJax.startup.promise")
-            await page.evaluate(_EXPAND_JS)
-            await page.add_style_tag(content=_PRINT_CSS)
-            await page.emulate_media(media="print")
-            title = (await page.locator("main h1").first.inner_text()).strip().rstrip("#").strip()
-            target = out / f"{Path(rel).name}.pdf"
-            await page.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
-                           header_template=_header(title, f"{base_url}/{rel}.html"), footer_template=_FOOTER,
-                           margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
-            await page.close()
-            return target, title
+    def print_share(rels: list[str]) -> dict[str, tuple[Path, str]]:
+        done = {}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for rel in rels:
+                page, _ = load_page(browser, f"{local}/{rel}.html")
+                done[rel] = print_page(page, rel, out, base_url)
+                page.close()
+            browser.close()
+        return done
 
-    async def print_all() -> list[tuple[Path, str]]:
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            slots = asyncio.Semaphore(max(1, jobs))
-            written = await asyncio.gather(*(print_one(browser, slots, rel) for rel in pages))
-            await browser.close()
-            return list(written)
-
+    jobs = max(1, min(jobs, len(pages)))
     try:
-        return asyncio.run(print_all())
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            printed = {k: v for part in pool.map(print_share, [pages[i::jobs] for i in range(jobs)]) for k, v in part.items()}
     finally:
         server.shutdown()
+    return [printed[rel] for rel in pages]
+
+
+def publish(parts: list[tuple[Path, str]], out: Path, site: Path) -> Path:
+    """Merge the chapter PDFs into ``out/physml.pdf`` and copy every PDF into ``<site>/pdf/`` (the download menus
+    link there); return the whole-book PDF."""
+    book = merge(parts, out / BOOK_PDF)
+    published = site / "pdf"
+    published.mkdir(exist_ok=True)
+    for pdf in [*(part for part, _ in parts), book]:
+        shutil.copy2(pdf, published / pdf.name)
+    return book
 
 
 def merge(parts: list[tuple[Path, str]], target: Path) -> Path:
@@ -148,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "pdf")
-    parser.add_argument("--jobs", type=int, default=4, help="pages printed at the same time")
+    parser.add_argument("--jobs", type=int, default=2, help="browsers printing at the same time")
+    parser.add_argument("--pages", nargs="*", help="pages to print (default: the table of contents), e.g. book/index")
     args = parser.parse_args(argv)
     if not (args.site / "index.html").exists():
         print(f"{args.site} has no built book: run `make book` first", file=sys.stderr)
@@ -159,13 +187,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"{CHROMIUM} not found (apt-get install chromium): no PDFs printed", file=sys.stderr)
         return 0
-    parts = print_pages(args.site, args.out, jobs=args.jobs)
-    merge(parts, args.out / BOOK_PDF)
-    published = args.site / "pdf"
-    published.mkdir(exist_ok=True)
-    for pdf in [*(part for part, _ in parts), args.out / BOOK_PDF]:
-        shutil.copy2(pdf, published / pdf.name)
-    print(f"{len(parts)} chapter PDFs and {BOOK_PDF} in {args.out} (and {published})")
+    parts = print_pages(args.site, args.out, pages=args.pages or None, jobs=args.jobs)
+    publish(parts, args.out, args.site)
+    print(f"{len(parts)} chapter PDFs and {BOOK_PDF} in {args.out} (and {args.site / 'pdf'})")
     return 0
 
 

@@ -16,6 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from bookutils import execute_chapter, glued_values, read_executed_glue  # noqa: E402
 
@@ -32,7 +33,8 @@ BUILD_LOG = ROOT / "_build" / "book-build.log"
 
 
 def _make_book() -> tuple[bool, str]:
-    proc = subprocess.run(["make", "-s", "book"], cwd=ROOT, capture_output=True, text=True)
+    # without its PDF step: the site visit (fixture `visits`) prints every page it has loaded anyway
+    proc = subprocess.run(["make", "-s", "book", "PDF_STEP="], cwd=ROOT, capture_output=True, text=True)
     BUILD_LOG.parent.mkdir(exist_ok=True)
     BUILD_LOG.write_text(proc.stdout + "\n" + proc.stderr)
     return proc.returncode == 0, f"make book failed (log in {BUILD_LOG}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
@@ -66,7 +68,27 @@ def built_book(tmp_path_factory) -> Path:
     return html
 
 
-BOOK_FIXTURES = {"built_book", "glue"}
+@pytest.fixture(scope="session")
+def site(built_book):
+    """(built HTML folder, its base URL), served on 127.0.0.1 for the browser tests."""
+    from make_pdf import _serve
+
+    server = _serve(built_book)
+    yield built_book, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def visits(site) -> dict:
+    """Every page of the site loaded once in Chromium: what the checks found, and the printed PDFs
+    (:func:`sitevisit.visit_all`; read by tests/test_site.py and tests/test_pdf.py)."""
+    from sitevisit import require_chromium, visit_all
+
+    require_chromium()
+    return visit_all(*site)
+
+
+BOOK_FIXTURES = {"built_book", "glue", "site", "visits"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which turns the xdist_group marks into the node ids

@@ -1,4 +1,5 @@
-"""The printed book: one PDF per page of the table of contents and one for the whole book, made by ``make book``.
+"""The printed book: one PDF per page of the table of contents and one for the whole book, made by ``make book``
+(under ``make test``, by the site visit with the same functions; see tests/sitevisit.py).
 
 Each PDF has more than one page (the index may have one), carries the page's title and a number the chapter
 glued as text, and no raw TeX (MathJax typeset everything before printing).
@@ -32,10 +33,30 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdfs(built_book) -> Path:
+def pdfs(visits) -> Path:
+    """The PDFs printed by the site visit with make_pdf's own functions (make test builds the book without its PDF
+    step so that no page is loaded twice; ``test_make_pdf_prints_and_publishes`` runs the script itself)."""
     out = ROOT / "_build" / "pdf"
-    assert (out / BOOK_PDF).exists(), "make book prints the PDFs (scripts/make_pdf.py); is Chromium installed?"
+    assert (out / BOOK_PDF).exists(), "the site visit prints the PDFs (tests/sitevisit.py, scripts/make_pdf.py)"
     return out
+
+
+def test_make_pdf_prints_and_publishes(site, tmp_path):
+    """``make pdf`` itself (scripts/make_pdf.py), on two pages into a scratch folder and a copy of the site."""
+    import shutil
+    import subprocess
+
+    html, _ = site
+    copy = tmp_path / "site"
+    shutil.copytree(html, copy, ignore=shutil.ignore_patterns("_images", "pdf", "notebooks", "assignments"))
+    pages = sorted(toc_pages(), key=lambda rel: (html / f"{rel}.html").stat().st_size)[:2]  # the two lightest
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pdf.py"), "--site", str(copy), "--out",
+                           str(tmp_path / "pdf"), "--pages", *pages], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for rel in pages:
+        name = f"{Path(rel).name}.pdf"
+        assert (tmp_path / "pdf" / name).exists() and (copy / "pdf" / name).exists(), name
+    assert len(PdfReader(tmp_path / "pdf" / BOOK_PDF).outline) == len(pages)
 
 
 def test_one_pdf_per_page_and_they_are_published(pdfs, built_book):
