@@ -98,8 +98,8 @@ def pytest_collection_modifyitems(config, items):
     ``book``: every test that needs the built book (a ``book``/``browser`` mark or the ``built_book``/``glue``
     fixtures), in the order collected; its first test builds the book. ``other``: everything else, ordered so
     that nothing waits for the book while there is other work: the assignment grading first (it builds its
-    assignments from the sources), then the Binder venv and the unit tests, and last the Binder tests that read
-    the built book. Without ``-n`` nothing changes.
+    assignments from the sources), then the Binder venv and the unit tests, and last the tests that read the built
+    book but not the site visit (the Binder runs, ``make pdf`` on two pages). Without ``-n`` nothing changes.
     """
     if not getattr(config.option, "loadgroup", False):  # set by xdist on its workers for --dist loadgroup
         return
@@ -108,6 +108,8 @@ def pytest_collection_modifyitems(config, items):
         needs_book = bool(BOOK_FIXTURES & set(item.fixturenames))
         if item.module.__name__.endswith("test_binder_env"):  # its venv is built once, on the other worker
             (last if needs_book else first).append(item)
+        elif item.name == "test_make_pdf_prints_and_publishes":  # its own browser: off the book worker's path
+            last.append(item)
         elif needs_book or item.get_closest_marker("book") or item.get_closest_marker("browser"):
             book.append(item)
         elif item.get_closest_marker("assignments"):

@@ -23,6 +23,7 @@ from make_pdf import CHROMIUM, CHROMIUM_ARGS, print_page, publish, published_bas
 
 SHOTS = ROOT / "_build" / "screenshots"
 PDF_OUT = ROOT / "_build" / "pdf"
+BROWSERS = 3
 
 
 def require_chromium() -> None:
@@ -154,7 +155,8 @@ def visit_all(html: Path, base: str) -> dict:
     """Load every page once (MathJax typeset), and collect what each check finds: the page checks, axe-core's
     serious or critical violations, and figures without alt text; and, under ``dom``, each loaded page's element
     ids, link targets and Binder launch links, which the launch-button and link tests read instead of loading the
-    pages again. Two browsers, each taking every other page (the checks wait on the page as much as they compute).
+    pages again. ``BROWSERS`` browsers, each taking every third page: a page also waits (network idle, MathJax),
+    and three keep both cores busy where two left a third of them idle.
     Writes ``_build/axe-summary.txt``, and the PDFs of the table of contents' pages (and the whole book) into
     ``_build/pdf`` and ``<html>/pdf``, as ``make pdf`` does."""
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -166,8 +168,9 @@ def visit_all(html: Path, base: str) -> dict:
     printable = set(toc_pages())
     missing = printable - {p.removesuffix(".html") for p in pages}
     assert not missing, f"table-of-contents pages not built: {sorted(missing)}"
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        parts = list(pool.map(lambda rels: visit_pages(base, rels, printable, PDF_OUT), [pages[0::2], pages[1::2]]))
+    with ThreadPoolExecutor(max_workers=BROWSERS) as pool:
+        shares = [pages[i::BROWSERS] for i in range(BROWSERS)]
+        parts = list(pool.map(lambda rels: visit_pages(base, rels, printable, PDF_OUT), shares))
     found: dict = {"page": [], "axe": [], "alt": [], "dom": {}, "pdf": {}}
     summary: dict[str, int] = {}
     for part, counts in parts:
