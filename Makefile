@@ -8,7 +8,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.physml-installed
 JB_FLAGS := --all -W -n --keep-going
 JOBS   ?= 2
-# make test builds with PDF_STEP= (nothing): its site visit prints the pages it loads (tests/sitevisit.py)
+# make test builds with PDF_STEP= (nothing): its site visit prints the table of contents' pages it loads anyway
+# (tests/sitevisit.py, with make_pdf's functions)
 PDF_STEP ?= pdf
 
 .PHONY: install book notebooks assignments pdf test bench clean
@@ -42,7 +43,7 @@ assignments: $(STAMP)
 # Two passes: every chapter executed afresh, JOBS kernels at a time, with each cell's wall and CPU time recorded
 # (the status page's table), then Jupyter Book builds with $(JB_FLAGS) from those outputs (scripts/build_book.py);
 # then, at the same time (they write to different folders), notebooks and assignments are exported from that build
-# and copied into _build/html, and the pages are printed to PDF.
+# and copied into _build/html, and the pages are printed to PDF (the $(PDF_STEP) target, pdf unless PDF_STEP= is given).
 book: $(STAMP)
 	mkdir -p _build/site_extra
 	$(PY) scripts/build_book.py --jobs $(JOBS)
@@ -51,7 +52,7 @@ book: $(STAMP)
 
 # PDFs printed by Chromium from the built pages (also copied into _build/html/pdf/ for the download menus).
 pdf: $(STAMP)
-	test -f _build/html/index.html || $(MAKE) book
+	test -f _build/html/index.html || $(MAKE) book PDF_STEP=
 	$(PY) scripts/make_pdf.py
 
 # Two pytest-xdist workers: one builds the book (once, tests/conftest.py) and runs every test that reads it, the

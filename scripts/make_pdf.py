@@ -2,8 +2,8 @@
 
 Usage: ``python scripts/make_pdf.py [--site _build/html] [--out _build/pdf] [--jobs 2] [--pages book/x ...]``
 
-Serves the built HTML on 127.0.0.1, opens every page of ``_toc.yml`` in Debian's Chromium (Playwright), waits for
-MathJax to typeset, expands every exercise solution, and prints with Chromium's own PDF engine (``page.pdf``):
+Serves the built HTML on 127.0.0.1, opens every page of ``_toc.yml`` (or those of ``--pages``) in Debian's Chromium
+(Playwright), waits for MathJax to typeset, expands every exercise solution, and prints with Chromium's own PDF engine (``page.pdf``):
 A4, page numbers in the footer, the chapter's title and its published URL in the header. The whole-book PDF
 concatenates the chapters in table-of-contents order with one bookmark per chapter (pypdf). The PDFs are also
 copied into ``<site>/pdf/`` so the download menu of each chapter and the instructors page can link them.
@@ -90,7 +90,7 @@ def print_page(page, rel: str, out: Path, base_url: str) -> tuple[Path, str]:
     """Print a page already loaded in ``page`` (Playwright, sync API; MathJax typeset) to ``out/<name>.pdf``, as
     the reader's copy: solutions expanded, print CSS, A4 with title and URL header; return the PDF and the title.
     It changes the page (expanded, print media), so run the page's other checks first (tests/sitevisit.py)."""
-    page.set_viewport_size(PRINT_VIEWPORT)
+    page.set_viewport_size(PRINT_VIEWPORT)  # the site visit loads pages at its own size
     page.evaluate(_EXPAND_JS)
     page.add_style_tag(content=_PRINT_CSS)
     page.emulate_media(media="print")
@@ -102,14 +102,23 @@ def print_page(page, rel: str, out: Path, base_url: str) -> tuple[Path, str]:
     return target, title
 
 
+def wait_for_math(page) -> bool:
+    """Wait until MathJax has typeset the loaded ``page``, if it has math; return whether it has."""
+    if not page.locator(".math").count():
+        return False
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30000)
+    page.evaluate("() => MathJax.startup.promise")
+    return True
+
+
 def load_page(browser, url: str):
-    """Open ``url`` in a new page of ``browser`` and wait for the network to settle and MathJax to typeset."""
+    """Open ``url`` in a new page of ``browser``, wait for the network to settle and MathJax to typeset."""
     page = browser.new_page(viewport=PRINT_VIEWPORT)
     response = page.goto(url, wait_until="networkidle")
-    if page.locator(".math").count():
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30000)
-        page.evaluate("() => MathJax.startup.promise")
-    return page, response
+    if response is None or response.status != 200:
+        raise RuntimeError(f"{url}: HTTP {response.status if response else 'no response'}")
+    wait_for_math(page)
+    return page
 
 
 def print_pages(site: Path, out: Path, pages: list[str] | None = None, jobs: int = 2) -> list[tuple[Path, str]]:
@@ -133,7 +142,7 @@ def print_pages(site: Path, out: Path, pages: list[str] | None = None, jobs: int
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for rel in rels:
-                page, _ = load_page(browser, f"{local}/{rel}.html")
+                page = load_page(browser, f"{local}/{rel}.html")
                 done[rel] = print_page(page, rel, out, base_url)
                 page.close()
             browser.close()

@@ -19,7 +19,8 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from make_pdf import CHROMIUM, CHROMIUM_ARGS, print_page, publish, published_base, toc_pages  # noqa: E402
+from make_pdf import (CHROMIUM, CHROMIUM_ARGS, print_page, publish, published_base, toc_pages,  # noqa: E402
+                      wait_for_math)
 
 SHOTS = ROOT / "_build" / "screenshots"
 PDF_OUT = ROOT / "_build" / "pdf"
@@ -63,7 +64,6 @@ def site_pages(html: Path) -> list[str]:
     return pages
 
 
-
 _ALT_JS = """() => [...document.querySelectorAll('main figure img')].filter(img => {
     const cap = img.closest('figure').querySelector('figcaption');
     const alt = (img.getAttribute('alt') || '').trim();
@@ -73,6 +73,61 @@ _ALT_JS = """() => [...document.querySelectorAll('main figure img')].filter(img 
     const lead = key(alt).slice(0, 6);
     return !alt || (cap && !key(cap.innerText).includes(lead));
   }).map(img => img.src)"""
+
+
+def _check_page(page, base: str, rel: str, axe, found: dict, summary: dict[str, int]) -> None:
+    """Load ``rel`` into ``page`` and record what the checks find in ``found`` and ``summary``; leave it loaded."""
+    problems = found["page"]
+    errors: list[str] = []
+    foreign: list[str] = []
+    failed: list[str] = []
+    page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
+    page.on("request", lambda r, f=foreign: f.append(r.url) if urlparse(r.url).scheme in ("http", "https") and not r.url.startswith(base) else None)
+    page.on("requestfailed", lambda r, f=failed: f.append(r.url))
+    page.on("response", lambda r, f=failed: f.append(f"{r.url} ({r.status})") if r.status >= 400 else None)
+    response = page.goto(f"{base}/{rel}", wait_until="networkidle")
+    if response is None or response.status != 200:
+        raise RuntimeError(f"HTTP {response.status if response else 'no response'}")
+    # Wait for MathJax where the page has math; then check nothing raw is left.
+    if wait_for_math(page):
+        if page.locator("mjx-container").count() == 0:
+            problems.append(f"{rel}: math present but no mjx-container rendered")
+        wide = page.evaluate(_WIDE_MATH_JS)
+        if wide:
+            problems.append(f"{rel}: display equations wider than the text column: {wide}")
+    raw = page.evaluate(_RAW_MATH_JS)
+    if raw:
+        problems.append(f"{rel}: raw math delimiters left: {raw}")
+    # Images: scroll through so lazy ones load, then every <img> must have decoded pixels.
+    page.evaluate("() => document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
+    page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=20000)
+    broken = page.evaluate("() => [...document.images].filter(i => i.naturalWidth === 0).map(i => i.src)")
+    if broken:
+        problems.append(f"{rel}: images not loaded: {broken}")
+    # Exercise solutions start collapsed.
+    for i in range(page.locator(".solution").count()):
+        body = page.locator(".solution").nth(i).locator("section")
+        if body.count() and body.first.is_visible():
+            problems.append(f"{rel}: solution {i + 1} is open by default")
+    # preload=False: axe would otherwise refetch every stylesheet's @imports itself (resolving them against the
+    # site root, which 404s); the one rule that needs them (css-orientation-lock) does not apply to this book.
+    for v in axe.run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]:
+        summary[f"{v['impact']}:{v['id']}"] = summary.get(f"{v['impact']}:{v['id']}", 0) + len(v["nodes"])
+        if v["impact"] in ("serious", "critical"):
+            targets = [n["target"] for n in v["nodes"][:3]]
+            found["axe"].append(f"{rel}: {v['impact']} {v['id']} ({len(v['nodes'])} nodes, e.g. {targets})")
+    found["alt"] += [f"{rel}: {src}" for src in page.evaluate(_ALT_JS)]
+    found["dom"][page.url] = {"ids": set(page.evaluate(_IDS_JS)),
+                              "hrefs": page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)"),
+                              "binder": page.evaluate(_BINDER_JS)}
+    page.screenshot(path=str(SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")))
+    if errors:
+        problems.append(f"{rel}: console errors: {errors}")
+    if foreign:
+        problems.append(f"{rel}: requests to other hosts: {sorted(set(foreign))}")
+    if failed:
+        problems.append(f"{rel}: failed requests: {failed}")
 
 
 def visit_pages(base: str, rels: list[str], printable: set[str], pdf_out: Path) -> tuple[dict, dict[str, int]]:
@@ -90,63 +145,15 @@ def visit_pages(base: str, rels: list[str], printable: set[str], pdf_out: Path) 
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for rel in rels:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            foreign: list[str] = []
-            failed: list[str] = []
-            page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
-            page.on("request", lambda r, f=foreign: f.append(r.url) if urlparse(r.url).scheme in ("http", "https") and not r.url.startswith(base) else None)
-            page.on("requestfailed", lambda r, f=failed: f.append(r.url))
-            page.on("response", lambda r, f=failed: f.append(f"{r.url} ({r.status})") if r.status >= 400 else None)
-            response = page.goto(f"{base}/{rel}", wait_until="networkidle")
-            if response is None or response.status != 200:
-                problems.append(f"{rel}: HTTP {response.status if response else 'no response'}")
+            try:
+                _check_page(page, base, rel, axe, found, summary)
+                if rel.removesuffix(".html") in printable:  # after the checks: printing expands solutions, print media
+                    found["pdf"][rel.removesuffix(".html")] = print_page(page, rel.removesuffix(".html"), pdf_out,
+                                                                         base_url)
+            except Exception as exc:  # noqa: BLE001  (one page's failure is reported; the others are still checked)
+                problems.append(f"{rel}: {type(exc).__name__}: {str(exc)[:500]}")
+            finally:
                 page.close()
-                continue
-            # Wait for MathJax where the page has math; then check nothing raw is left.
-            if page.locator(".math").count():
-                page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
-                page.evaluate("() => MathJax.startup.promise")
-                if page.locator("mjx-container").count() == 0:
-                    problems.append(f"{rel}: math present but no mjx-container rendered")
-                wide = page.evaluate(_WIDE_MATH_JS)
-                if wide:
-                    problems.append(f"{rel}: display equations wider than the text column: {wide}")
-            raw = page.evaluate(_RAW_MATH_JS)
-            if raw:
-                problems.append(f"{rel}: raw math delimiters left: {raw}")
-            # Images: scroll through so lazy ones load, then every <img> must have decoded pixels.
-            page.evaluate("() => document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
-            page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=20000)
-            broken = page.evaluate("() => [...document.images].filter(i => i.naturalWidth === 0).map(i => i.src)")
-            if broken:
-                problems.append(f"{rel}: images not loaded: {broken}")
-            # Exercise solutions start collapsed.
-            for i in range(page.locator(".solution").count()):
-                body = page.locator(".solution").nth(i).locator("section")
-                if body.count() and body.first.is_visible():
-                    problems.append(f"{rel}: solution {i + 1} is open by default")
-            # preload=False: axe would otherwise refetch every stylesheet's @imports itself (resolving them against the
-            # site root, which 404s); the one rule that needs them (css-orientation-lock) does not apply to this book.
-            for v in axe.run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]:
-                summary[f"{v['impact']}:{v['id']}"] = summary.get(f"{v['impact']}:{v['id']}", 0) + len(v["nodes"])
-                if v["impact"] in ("serious", "critical"):
-                    targets = [n["target"] for n in v["nodes"][:3]]
-                    found["axe"].append(f"{rel}: {v['impact']} {v['id']} ({len(v['nodes'])} nodes, e.g. {targets})")
-            found["alt"] += [f"{rel}: {src}" for src in page.evaluate(_ALT_JS)]
-            found["dom"][page.url] = {"ids": set(page.evaluate(_IDS_JS)),
-                                      "hrefs": page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)"),
-                                      "binder": page.evaluate(_BINDER_JS)}
-            page.screenshot(path=str(SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")))
-            if rel.removesuffix(".html") in printable:  # last: printing expands the solutions and sets print media
-                found["pdf"][rel.removesuffix(".html")] = print_page(page, rel.removesuffix(".html"), pdf_out, base_url)
-            if errors:
-                problems.append(f"{rel}: console errors: {errors}")
-            if foreign:
-                problems.append(f"{rel}: requests to other hosts: {sorted(set(foreign))}")
-            if failed:
-                problems.append(f"{rel}: failed requests: {failed}")
-            page.close()
         browser.close()
     return found, summary
 
@@ -155,14 +162,16 @@ def visit_all(html: Path, base: str) -> dict:
     """Load every page once (MathJax typeset), and collect what each check finds: the page checks, axe-core's
     serious or critical violations, and figures without alt text; and, under ``dom``, each loaded page's element
     ids, link targets and Binder launch links, which the launch-button and link tests read instead of loading the
-    pages again. ``BROWSERS`` browsers, each taking every third page: a page also waits (network idle, MathJax),
-    and three keep both cores busy where two left a third of them idle.
+    pages again. ``BROWSERS`` browsers in threads, each taking every ``BROWSERS``-th page: a page also waits
+    (network idle, MathJax), and on two cores three browsers keep both busy where two left a third idle.
     Writes ``_build/axe-summary.txt``, and the PDFs of the table of contents' pages (and the whole book) into
     ``_build/pdf`` and ``<html>/pdf``, as ``make pdf`` does."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     for old in SHOTS.glob("*.png"):
         old.unlink()
     PDF_OUT.mkdir(parents=True, exist_ok=True)
+    for old in [*PDF_OUT.glob("*.pdf"), *(html / "pdf").glob("*.pdf")]:  # a page not printed must not find an old PDF
+        old.unlink()
     pages = site_pages(html)
     assert len(pages) >= 4
     printable = set(toc_pages())
@@ -182,6 +191,6 @@ def visit_all(html: Path, base: str) -> dict:
             summary[k] = summary.get(k, 0) + n
     (SHOTS.parent / "axe-summary.txt").write_text(
         "".join(f"{k} {n}\n" for k, n in sorted(summary.items())) or "no violations\n")
-    if set(found["pdf"]) == printable:  # a page that failed to load is reported by the checks, not printed
+    if set(found["pdf"]) == printable:  # a page that failed is reported by the checks (and the PDF tests)
         publish([found["pdf"][rel] for rel in toc_pages()], PDF_OUT, html)
     return found
