@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,26 +29,12 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import physml_utils  # noqa: E402
 from physml_utils import ising, rg  # noqa: E402
 from physml_utils import variational_rg as vrg  # noqa: E402
 from physml_utils.encoding import spins_to_bits  # noqa: E402
+from provenance import save  # noqa: E402  (scripts/provenance.py)
 
 DEFAULT_OUT = ROOT / "book" / "data" / "mehta_schwab_rbm.npz"
-
-
-def _versions() -> str:
-    from importlib import metadata
-
-    parts = [f"python {platform.python_version()}", f"physml_utils {physml_utils.__version__}"]
-    parts += [f"{name} {metadata.version(name)}" for name in ("numpy", "scipy", "numba")]
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                check=True).stdout.strip()
-        parts.append(f"git {commit}")
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return ", ".join(parts)
 
 
 def _stack_fields(X: np.ndarray, args, seed: int) -> list[np.ndarray]:
@@ -105,11 +89,7 @@ def main(argv: list[str] | None = None) -> Path:
         out[f"perm_undone_{layer}"] = vrg.locality(rp[:, inverse], L)
         out[f"hot_{layer}"] = vrg.locality(rh, L)
     out["seconds"] = time.perf_counter() - start
-    out["command"] = command
-    out["versions"] = _versions()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, **out)
-    return args.out
+    return save(out, args.out, command)
 
 
 if __name__ == "__main__":

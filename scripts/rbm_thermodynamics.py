@@ -32,8 +32,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,10 +43,10 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import physml_utils  # noqa: E402
 from physml_utils import ising  # noqa: E402
 from physml_utils.encoding import spins_to_bits  # noqa: E402
 from physml_utils.rbm import RBM  # noqa: E402
+from provenance import save, versions as _versions  # noqa: E402,F401  (scripts/provenance.py; _versions: tests)
 
 DEFAULT_OUT = ROOT / "book" / "data" / "rbm_thermodynamics.npz"
 L = 4
@@ -56,26 +54,6 @@ TEMPERATURES = (1.5, 1.8, 2.1, 2.269, 2.5, 3.0, 3.5)
 SWEEP_TEMPERATURES = (2.269, 3.5)
 HIDDEN_SIZES = (2, 4, 8, 32)  # besides the 16 of the temperature sweep
 LEARNING_RATE, BATCH_SIZE = 0.1, 100
-
-
-def _versions() -> str:
-    from importlib import metadata
-
-    parts = [f"python {platform.python_version()}", f"physml_utils {physml_utils.__version__}"]
-    parts += [f"{name} {metadata.version(name)}" for name in ("numpy", "scipy", "numba")]
-    try:  # numba compiles for the host CPU (and OpenBLAS picks its kernels by CPU): part of the platform
-        import llvmlite.binding
-
-        parts.append(f"cpu {llvmlite.binding.get_host_cpu_name()}")
-    except (ImportError, AttributeError):
-        pass
-    try:
-        commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True,
-                                check=True).stdout.strip()
-        parts.append(f"git {commit}")
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return ", ".join(parts)
 
 
 def platform_of(versions: str) -> str:
@@ -148,11 +126,7 @@ def main(argv: list[str] | None = None) -> Path:
     cpu_end = time.process_time()  # one reading for both, so the trainings' share never exceeds the whole
     out["cpu_seconds"] = cpu_end - cpu_start
     out["train_cpu_seconds"] = cpu_end - train_cpu_start
-    out["command"] = command
-    out["versions"] = _versions()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, **out)
-    return args.out
+    return save(out, args.out, command)
 
 
 if __name__ == "__main__":
