@@ -158,17 +158,25 @@ def sample_labelled(problem: PhaseProblem, n_per_class: int, seed: int | np.rand
 
 def _class_cdfs(problem: PhaseProblem) -> list[np.ndarray]:
     """Normalised cumulative sums of the class distributions, as numpy's Generator.choice computes them (cached)."""
-    key = id(problem.class_probs)
-    hit = _CDFS.get(key)
-    if hit is None or hit[0] is not problem.class_probs:
-        cdfs = []
-        for p in problem.class_probs:
-            cdf = np.cumsum(p)
+
+    def compute(class_probs):
+        cdfs = [np.cumsum(p) for p in class_probs]
+        for cdf in cdfs:
             cdf /= cdf[-1]
-            cdfs.append(cdf)
-        hit = (problem.class_probs, cdfs)
-        _CDFS.clear()
-        _CDFS[key] = hit
+        return cdfs
+
+    return _last_result(_CDFS, problem.class_probs, compute)
+
+
+def _last_result(store: dict, key_object, compute):
+    """``compute(key_object)``, kept in ``store`` for the last object seen (keyed by identity, and holding the object
+    so that its id cannot be reused): the arrays here are read-only and reused hundreds of times in a learning
+    curve."""
+    hit = store.get(id(key_object))
+    if hit is None or hit[0] is not key_object:
+        hit = (key_object, compute(key_object))
+        store.clear()
+        store[id(key_object)] = hit
     return hit[1]
 
 
@@ -236,12 +244,7 @@ def _levels(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Kept for the last array seen, keyed by identity: a learning curve fits the temperature hundreds of times on
     the same 2^16 energies, and their sort was a tenth of its time."""
-    hit = _LEVELS.get(id(values))
-    if hit is None or hit[0] is not values:
-        hit = (values, np.unique(values, return_counts=True))
-        _LEVELS.clear()
-        _LEVELS[id(values)] = hit
-    return hit[1]
+    return _last_result(_LEVELS, values, lambda v: np.unique(v, return_counts=True))
 
 
 _LEVELS: dict = {}

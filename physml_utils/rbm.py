@@ -722,7 +722,7 @@ class RBM:
         n_states = 2 ** (self.n_components if layer == "hidden" else self.n_features_in_)
         if n_states <= _CHUNK:  # one block: enumerate once for ln Z and the moments (log_partition's arithmetic)
             blocks = list(self._layer_log_weights(layer))
-            log_z = _logsumexp(np.array([_logsumexp(blocks[0][1])]))
+            log_z = _logsumexp(blocks[0][1])  # log_partition's value: its outer logsumexp of one term is exact
         else:  # recompute block by block rather than hold all 2^n states in memory
             blocks = self._layer_log_weights(layer)
             log_z = self.log_partition(layer)
