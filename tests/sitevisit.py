@@ -10,9 +10,10 @@ loaded and typeset twice, about 50 s of CPU.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -57,6 +58,14 @@ _IDS_JS = """() => [...document.querySelectorAll('[id]')].map(e => e.id)
 
 
 _BINDER_JS = """() => [...document.querySelectorAll('a[href*="mybinder.org"]')].map(a => a.href)"""
+
+
+def pdf_text(path: Path) -> tuple[int, str]:
+    """Number of pages and extracted text of a PDF (pypdf; about 1 s of CPU for a 30-page chapter)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    return len(reader.pages), "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
 def site_pages(html: Path) -> list[str]:
@@ -130,15 +139,17 @@ def _check_page(page, base: str, rel: str, axe, found: dict, summary: dict[str, 
         problems.append(f"{rel}: failed requests: {failed}")
 
 
-def visit_pages(base: str, rels: list[str], printable: set[str], pdf_out: Path) -> tuple[dict, dict[str, int]]:
+def visit_pages(base: str, rels: list[str], printable: set[str], pdf_out: Path,
+                reader: ProcessPoolExecutor) -> tuple[dict, dict[str, int]]:
     """The checks of :func:`visit_all` on ``rels``, in a Chromium of this thread's own (Playwright's sync API is
-    per thread); the pages of ``printable`` (``book/x``) are then printed into ``pdf_out``, as ``make pdf`` does."""
+    per thread); the pages of ``printable`` (``book/x``) are then printed into ``pdf_out``, as ``make pdf`` does,
+    and each PDF's text is extracted by ``reader`` (:func:`pdf_text`) while the next page loads."""
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
     axe = Axe()
     base_url = published_base()
-    found: dict = {"page": [], "axe": [], "alt": [], "dom": {}, "pdf": {}}
+    found: dict = {"page": [], "axe": [], "alt": [], "dom": {}, "pdf": {}, "pdf_text": {}}
     summary: dict[str, int] = {}
     problems = found["page"]
     with sync_playwright() as p:
@@ -147,9 +158,10 @@ def visit_pages(base: str, rels: list[str], printable: set[str], pdf_out: Path) 
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             try:
                 _check_page(page, base, rel, axe, found, summary)
-                if rel.removesuffix(".html") in printable:  # after the checks: printing expands solutions, print media
-                    found["pdf"][rel.removesuffix(".html")] = print_page(page, rel.removesuffix(".html"), pdf_out,
-                                                                         base_url)
+                doc = rel.removesuffix(".html")
+                if doc in printable:  # after the checks: printing expands solutions, print media
+                    found["pdf"][doc] = print_page(page, doc, pdf_out, base_url)
+                    found["pdf_text"][doc] = reader.submit(pdf_text, found["pdf"][doc][0])
             except Exception as exc:  # noqa: BLE001  (one page's failure is reported; the others are still checked)
                 problems.append(f"{rel}: {type(exc).__name__}: {str(exc)[:500]}")
             finally:
@@ -165,7 +177,9 @@ def visit_all(html: Path, base: str) -> dict:
     pages again. ``BROWSERS`` browsers in threads, each taking every ``BROWSERS``-th page (a page waits on the
     network and MathJax as much as it computes; three browsers measured no faster inside ``make test``).
     Writes ``_build/axe-summary.txt``, and the PDFs of the table of contents' pages (and the whole book) into
-    ``_build/pdf`` and ``<html>/pdf``, as ``make pdf`` does."""
+    ``_build/pdf`` and ``<html>/pdf``, as ``make pdf`` does; under ``pdf_text``, each chapter PDF's number of pages
+    and text (:func:`pdf_text`), extracted in another process while the browsers go on (the PDF tests read them:
+    extracting them one test after another took ~25 s at the end of ``make test``)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     for old in SHOTS.glob("*.png"):
         old.unlink()
@@ -177,10 +191,18 @@ def visit_all(html: Path, base: str) -> dict:
     printable = set(toc_pages())
     missing = printable - {p.removesuffix(".html") for p in pages}
     assert not missing, f"table-of-contents pages not built: {sorted(missing)}"
-    with ThreadPoolExecutor(max_workers=BROWSERS) as pool:
+    # spawn, not fork: this process runs Playwright's threads
+    with (ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as reader,
+          ThreadPoolExecutor(max_workers=BROWSERS) as pool):
         shares = [pages[i::BROWSERS] for i in range(BROWSERS)]
-        parts = list(pool.map(lambda rels: visit_pages(base, rels, printable, PDF_OUT), shares))
-    found: dict = {"page": [], "axe": [], "alt": [], "dom": {}, "pdf": {}}
+        parts = list(pool.map(lambda rels: visit_pages(base, rels, printable, PDF_OUT, reader), shares))
+        found: dict = {"page": [], "axe": [], "alt": [], "dom": {}, "pdf": {}, "pdf_text": {}}
+        for part, _ in parts:
+            for doc, future in part["pdf_text"].items():
+                try:
+                    found["pdf_text"][doc] = future.result()
+                except Exception as exc:  # noqa: BLE001  (reported with the page's problems; its PDF test fails)
+                    found["page"].append(f"{doc}.html: its PDF could not be read: {type(exc).__name__}: {exc}")
     summary: dict[str, int] = {}
     for part, counts in parts:
         for key in ("page", "axe", "alt"):

@@ -18,14 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from make_pdf import BOOK_PDF, published_base, toc_pages  # noqa: E402
+from sitevisit import pdf_text  # noqa: E402
 
 pytestmark = pytest.mark.book
 
 RAW_TEX = re.compile(r"\$\$|\\(frac|begin|sum|mathrm|left|right|langle|operatorname)\b")
-
-
-def _text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
 def _flat(text: str) -> str:
@@ -33,12 +30,13 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdfs(visits) -> Path:
+def pdfs(visits) -> tuple[Path, dict[str, tuple[int, str]]]:
     """The PDFs printed by the site visit with make_pdf's own functions (make test builds the book without its PDF
-    step so that no page is loaded twice; ``test_make_pdf_prints_and_publishes`` runs the script itself)."""
+    step so that no page is loaded twice; ``test_make_pdf_prints_and_publishes`` runs the script itself), and
+    their pages and texts as the visit extracted them."""
     missing = sorted(set(toc_pages()) - set(visits["pdf"]))
     assert not missing, f"not printed (the site visit's problems say why): {missing}"
-    return ROOT / "_build" / "pdf"
+    return ROOT / "_build" / "pdf", visits["pdf_text"]
 
 
 def test_make_pdf_prints_and_publishes(built_book, tmp_path):
@@ -59,17 +57,18 @@ def test_make_pdf_prints_and_publishes(built_book, tmp_path):
     for rel in pages:
         name = f"{Path(rel).name}.pdf"
         assert (copy / "pdf" / name).exists(), name
-        _check_chapter_pdf(tmp_path / "pdf" / name, rel, built_book)
+        _check_chapter_pdf(*pdf_text(tmp_path / "pdf" / name), rel, built_book)
     assert len(PdfReader(tmp_path / "pdf" / BOOK_PDF).outline) == len(pages)
 
 
 @pytest.mark.parametrize("rel", toc_pages())
 def test_chapter_pdf_has_title_glued_number_and_no_raw_tex(pdfs, built_book, rel):
-    _check_chapter_pdf(pdfs / f"{Path(rel).name}.pdf", rel, built_book)
+    assert rel in pdfs[1], f"{rel}: its PDF was not read (the site visit's problems say why)"
+    _check_chapter_pdf(*pdfs[1][rel], rel, built_book)
 
 
-def _check_chapter_pdf(path: Path, rel: str, built_book: Path) -> None:
-    text = _text(path)
+def _check_chapter_pdf(n_pages: int, text: str, rel: str, built_book: Path) -> None:
+    """The checks of one chapter's PDF, from its number of pages and its text (:func:`sitevisit.pdf_text`)."""
     flat = _flat(text)
     heading = next(line for line in (ROOT / f"{rel}.md").read_text().splitlines() if line.startswith("# "))[2:].strip()
     assert _flat(heading)[:25] in flat, f"{rel}: title {heading!r} not in the PDF text"
@@ -80,13 +79,15 @@ def _check_chapter_pdf(path: Path, rel: str, built_book: Path) -> None:
     page_html = (built_book / f"{rel}.html").read_text()
     shown = [n for n in re.findall(r'class="pasted-text">([^<]+)<', page_html) if re.fullmatch(r"[-−]?\d+\.\d{2,}", n)]
     if shown:
-        assert len(PdfReader(path).pages) > 1, f"{rel}: a chapter prints on more than one page"
+        assert n_pages > 1, f"{rel}: a chapter prints on more than one page"
         hits = [n for n in shown if n in flat]
         assert hits, f"{rel}: none of the glued numbers {shown[:5]} appears in the PDF text"
 
 
 def test_whole_book_pdf_has_every_chapter(pdfs):
-    book = PdfReader(pdfs / BOOK_PDF)
-    parts = [PdfReader(pdfs / f"{Path(r).name}.pdf") for r in toc_pages()]
+    folder, texts = pdfs
+    book = PdfReader(folder / BOOK_PDF)
+    parts = [PdfReader(folder / f"{Path(r).name}.pdf") for r in toc_pages()]
+    assert [len(p.pages) for p in parts] == [texts[r][0] for r in toc_pages()]  # the files the texts came from
     assert len(book.pages) == sum(len(p.pages) for p in parts)
     assert len(book.outline) == len(parts)
