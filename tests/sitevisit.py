@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -139,11 +140,12 @@ def _check_page(page, base: str, rel: str, axe, found: dict, summary: dict[str, 
         problems.append(f"{rel}: failed requests: {failed}")
 
 
-def visit_pages(base: str, rels: list[str], printable: set[str], pdf_out: Path,
+def visit_pages(base: str, rels: "queue.SimpleQueue[str]", printable: set[str], pdf_out: Path,
                 reader: ProcessPoolExecutor) -> tuple[dict, dict[str, int]]:
-    """The checks of :func:`visit_all` on ``rels``, in a Chromium of this thread's own (Playwright's sync API is
-    per thread); the pages of ``printable`` (``book/x``) are then printed into ``pdf_out``, as ``make pdf`` does,
-    and each PDF's text is extracted by ``reader`` (:func:`pdf_text`) while the next page loads."""
+    """The checks of :func:`visit_all` on the pages taken from ``rels`` until it is empty, in a Chromium of this
+    thread's own (Playwright's sync API is per thread); the pages of ``printable`` (``book/x``) are then printed
+    into ``pdf_out``, as ``make pdf`` does, and each PDF's text is extracted by ``reader`` (:func:`pdf_text`) while
+    the next page loads."""
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
@@ -154,7 +156,11 @@ def visit_pages(base: str, rels: list[str], printable: set[str], pdf_out: Path,
     problems = found["page"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for rel in rels:
+        while True:
+            try:
+                rel = rels.get_nowait()
+            except queue.Empty:
+                break
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             try:
                 _check_page(page, base, rel, axe, found, summary)
@@ -174,8 +180,9 @@ def visit_all(html: Path, base: str) -> dict:
     """Load every page once (MathJax typeset), and collect what each check finds: the page checks, axe-core's
     serious or critical violations, and figures without alt text; and, under ``dom``, each loaded page's element
     ids, link targets and Binder launch links, which the launch-button and link tests read instead of loading the
-    pages again. ``BROWSERS`` browsers in threads, each taking every ``BROWSERS``-th page (a page waits on the
-    network and MathJax as much as it computes; three browsers measured no faster inside ``make test``).
+    pages again. ``BROWSERS`` browsers in threads, each taking the next page from one queue, the largest pages
+    first (axe-core's time grows with a page's size: a fixed split of the pages left one browser working alone
+    for the last third of the visit); three browsers measured no faster inside ``make test``.
     Writes ``_build/axe-summary.txt``, and the PDFs of the table of contents' pages (and the whole book) into
     ``_build/pdf`` and ``<html>/pdf``, as ``make pdf`` does; under ``pdf_text``, each chapter PDF's number of pages
     and text (:func:`pdf_text`), extracted in another process while the browsers go on (the PDF tests read them:
@@ -194,8 +201,10 @@ def visit_all(html: Path, base: str) -> dict:
     # spawn, not fork: this process runs Playwright's threads
     with (ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as reader,
           ThreadPoolExecutor(max_workers=BROWSERS) as pool):
-        shares = [pages[i::BROWSERS] for i in range(BROWSERS)]
-        parts = list(pool.map(lambda rels: visit_pages(base, rels, printable, PDF_OUT, reader), shares))
+        todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+        for rel in sorted(pages, key=lambda rel: -(html / rel).stat().st_size):
+            todo.put(rel)
+        parts = list(pool.map(lambda _: visit_pages(base, todo, printable, PDF_OUT, reader), range(BROWSERS)))
         found: dict = {"page": [], "axe": [], "alt": [], "dom": {}, "pdf": {}, "pdf_text": {}}
         for part, _ in parts:
             for doc, future in part["pdf_text"].items():
