@@ -3,7 +3,8 @@ tests/test_pdf.py (the session fixture ``visits`` in tests/conftest.py).
 
 Each page is loaded and typeset once: the checks read it (console errors, requests, raw TeX, images, collapsed
 solutions, axe-core, alt text, its ids and links), a screenshot of its top is saved, and the pages of the table of
-contents are then printed with :func:`make_pdf.print_page`, the function ``make pdf`` uses. ``make test`` builds the
+contents are then printed with :func:`make_pdf.print_page`, the function ``make pdf`` uses; each PDF's text is
+extracted in another process while the browsers go on. ``make test`` builds the
 book without its PDF step (``make book PDF_STEP=``) and this visit prints them: every page would otherwise be
 loaded and typeset twice, about 50 s of CPU.
 """
@@ -140,7 +141,7 @@ def _check_page(page, base: str, rel: str, axe, found: dict, summary: dict[str, 
         problems.append(f"{rel}: failed requests: {failed}")
 
 
-def visit_pages(base: str, rels: "queue.SimpleQueue[str]", printable: set[str], pdf_out: Path,
+def visit_pages(base: str, rels: queue.SimpleQueue[str], printable: set[str], pdf_out: Path,
                 reader: ProcessPoolExecutor) -> tuple[dict, dict[str, int]]:
     """The checks of :func:`visit_all` on the pages taken from ``rels`` until it is empty, in a Chromium of this
     thread's own (Playwright's sync API is per thread); the pages of ``printable`` (``book/x``) are then printed
@@ -202,24 +203,26 @@ def visit_all(html: Path, base: str) -> dict:
     with (ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as reader,
           ThreadPoolExecutor(max_workers=BROWSERS) as pool):
         todo: queue.SimpleQueue[str] = queue.SimpleQueue()
-        for rel in sorted(pages, key=lambda rel: -(html / rel).stat().st_size):
-            todo.put(rel)
+        for page_rel in sorted(pages, key=lambda p: (html / p).stat().st_size, reverse=True):
+            todo.put(page_rel)
         parts = list(pool.map(lambda _: visit_pages(base, todo, printable, PDF_OUT, reader), range(BROWSERS)))
         found: dict = {"page": [], "axe": [], "alt": [], "dom": {}, "pdf": {}, "pdf_text": {}}
-        for part, _ in parts:
+        summary: dict[str, int] = {}
+        for part, counts in parts:
+            for key in ("page", "axe", "alt"):
+                found[key] += part[key]
+            found["dom"].update(part["dom"])
+            found["pdf"].update(part["pdf"])
+            for k, n in counts.items():
+                summary[k] = summary.get(k, 0) + n
             for doc, future in part["pdf_text"].items():
                 try:
-                    found["pdf_text"][doc] = future.result()
+                    found["pdf_text"][doc] = future.result(timeout=120)
                 except Exception as exc:  # noqa: BLE001  (reported with the page's problems; its PDF test fails)
-                    found["page"].append(f"{doc}.html: its PDF could not be read: {type(exc).__name__}: {exc}")
-    summary: dict[str, int] = {}
-    for part, counts in parts:
-        for key in ("page", "axe", "alt"):
-            found[key] += part[key]
-        found["dom"].update(part["dom"])
-        found["pdf"].update(part["pdf"])
-        for k, n in counts.items():
-            summary[k] = summary.get(k, 0) + n
+                    found["page"].append(f"{doc}.html: its PDF could not be read: {type(exc).__name__}: "
+                                         f"{str(exc)[:500]}")
+    for key in ("page", "axe", "alt"):  # in page order, whichever browser took which page
+        found[key].sort()
     (SHOTS.parent / "axe-summary.txt").write_text(
         "".join(f"{k} {n}\n" for k, n in sorted(summary.items())) or "no violations\n")
     if set(found["pdf"]) == printable:  # a page that failed is reported by the checks (and the PDF tests)

@@ -30,13 +30,19 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdfs(visits) -> tuple[Path, dict[str, tuple[int, str]]]:
-    """The PDFs printed by the site visit with make_pdf's own functions (make test builds the book without its PDF
-    step so that no page is loaded twice; ``test_make_pdf_prints_and_publishes`` runs the script itself), and
-    their pages and texts as the visit extracted them."""
+def pdfs(visits) -> Path:
+    """The folder of the PDFs printed by the site visit with make_pdf's own functions (make test builds the book
+    without its PDF step so that no page is loaded twice; ``test_make_pdf_prints_and_publishes`` runs the script
+    itself)."""
     missing = sorted(set(toc_pages()) - set(visits["pdf"]))
     assert not missing, f"not printed (the site visit's problems say why): {missing}"
-    return ROOT / "_build" / "pdf", visits["pdf_text"]
+    return ROOT / "_build" / "pdf"
+
+
+@pytest.fixture(scope="module")
+def pdf_texts(pdfs, visits) -> dict[str, tuple[int, str]]:
+    """Each printed chapter PDF's number of pages and text, as the visit extracted them (:func:`sitevisit.pdf_text`)."""
+    return visits["pdf_text"]
 
 
 def test_make_pdf_prints_and_publishes(built_book, tmp_path):
@@ -62,9 +68,9 @@ def test_make_pdf_prints_and_publishes(built_book, tmp_path):
 
 
 @pytest.mark.parametrize("rel", toc_pages())
-def test_chapter_pdf_has_title_glued_number_and_no_raw_tex(pdfs, built_book, rel):
-    assert rel in pdfs[1], f"{rel}: its PDF was not read (the site visit's problems say why)"
-    _check_chapter_pdf(*pdfs[1][rel], rel, built_book)
+def test_chapter_pdf_has_title_glued_number_and_no_raw_tex(pdf_texts, built_book, rel):
+    assert rel in pdf_texts, f"{rel}: its PDF was not read (the site visit's problems say why)"
+    _check_chapter_pdf(*pdf_texts[rel], rel, built_book)
 
 
 def _check_chapter_pdf(n_pages: int, text: str, rel: str, built_book: Path) -> None:
@@ -84,10 +90,15 @@ def _check_chapter_pdf(n_pages: int, text: str, rel: str, built_book: Path) -> N
         assert hits, f"{rel}: none of the glued numbers {shown[:5]} appears in the PDF text"
 
 
-def test_whole_book_pdf_has_every_chapter(pdfs):
-    folder, texts = pdfs
+def test_whole_book_pdf_has_every_chapter(pdfs, built_book):
+    import filecmp
+
+    folder = pdfs
     book = PdfReader(folder / BOOK_PDF)
     parts = [PdfReader(folder / f"{Path(r).name}.pdf") for r in toc_pages()]
-    assert [len(p.pages) for p in parts] == [texts[r][0] for r in toc_pages()]  # the files the texts came from
     assert len(book.pages) == sum(len(p.pages) for p in parts)
     assert len(book.outline) == len(parts)
+    # the site's download menus link to the published copies: the same files as those checked here
+    names = [BOOK_PDF] + [f"{Path(r).name}.pdf" for r in toc_pages()]
+    differ = [n for n in names if not filecmp.cmp(folder / n, built_book / "pdf" / n, shallow=False)]
+    assert not differ, f"published PDFs differ from the printed ones: {differ}"
