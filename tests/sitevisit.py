@@ -217,7 +217,7 @@ def visit_all(html: Path, base: str) -> dict:
                 summary[k] = summary.get(k, 0) + n
             for doc, future in part["pdf_text"].items():
                 try:
-                    found["pdf_text"][doc] = future.result(timeout=120)
+                    found["pdf_text"][doc] = future.result()
                 except Exception as exc:  # noqa: BLE001  (reported with the page's problems; its PDF test fails)
                     found["page"].append(f"{doc}.html: its PDF could not be read: {type(exc).__name__}: "
                                          f"{str(exc)[:500]}")
