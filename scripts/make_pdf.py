@@ -2,8 +2,9 @@
 
 Usage: ``python scripts/make_pdf.py [--site _build/html] [--out _build/pdf] [--jobs 2] [--pages book/x ...]``
 
-Serves the built HTML on 127.0.0.1, opens every page of ``_toc.yml`` (or those of ``--pages``) in Debian's Chromium
-(Playwright), waits for MathJax to typeset, expands every exercise solution, and prints with Chromium's own PDF engine (``page.pdf``):
+Serves the built HTML on 127.0.0.1, opens every page of ``_toc.yml`` (or those of ``--pages``) in Debian's
+Chromium (Playwright), waits for MathJax to typeset, expands every exercise solution, and prints with Chromium's own
+PDF engine (``page.pdf``):
 A4, page numbers in the footer, the chapter's title and its published URL in the header. The whole-book PDF
 concatenates the chapters in table-of-contents order with one bookmark per chapter (pypdf). The PDFs are also
 copied into ``<site>/pdf/`` so the download menu of each chapter and the instructors page can link them.
@@ -121,37 +122,62 @@ def load_page(browser, url: str):
     return page
 
 
-def print_pages(site: Path, out: Path, pages: list[str] | None = None, jobs: int = 2) -> list[tuple[Path, str]]:
-    """Print each page of ``pages`` (default: the table of contents) from the built ``site`` into ``out``; return
-    each PDF with the page's title, in the order of ``pages``.
-
-    ``jobs`` browsers, each in its own thread (Playwright's sync API is per thread), taking every ``jobs``-th page.
-    """
+def in_browsers(items: list[str], jobs: int, work) -> dict:
+    """``work(browser, item)`` for every item, in ``jobs`` Chromiums, each in its own thread (Playwright's sync API is
+    per thread) and each taking the next item from one queue, in the order given: put the slowest first, so that no
+    browser is left working alone at the end (a fixed split of the pages did that). Returns {item: result}."""
+    import queue
     from concurrent.futures import ThreadPoolExecutor
 
     from playwright.sync_api import sync_playwright
 
+    todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+    for item in items:
+        todo.put(item)
+
+    def drain() -> dict:
+        done = {}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            while True:
+                try:
+                    item = todo.get_nowait()
+                except queue.Empty:
+                    break
+                done[item] = work(browser, item)
+            browser.close()
+        return done
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(items)))) as pool:
+        parts = [pool.submit(drain) for _ in range(max(1, min(jobs, len(items))))]
+        return {item: result for part in parts for item, result in part.result().items()}
+
+
+def largest_first(site: Path, rels: list[str]) -> list[str]:
+    """Pages (``book/x``, or file names ending in .html) ordered by the size of their HTML, largest first: a rough
+    measure of the time a browser spends on them (MathJax, axe-core)."""
+    return sorted(rels, key=lambda rel: (site / (rel if rel.endswith(".html") else f"{rel}.html")).stat().st_size,
+                  reverse=True)
+
+
+def print_pages(site: Path, out: Path, pages: list[str] | None = None, jobs: int = 2) -> list[tuple[Path, str]]:
+    """Print each page of ``pages`` (default: the table of contents) from the built ``site`` into ``out``; return
+    each PDF with the page's title, in the order of ``pages``; ``jobs`` browsers (:func:`in_browsers`)."""
     pages = pages or toc_pages()
     out.mkdir(parents=True, exist_ok=True)
     base_url = published_base()
     server = _serve(site)
     local = f"http://127.0.0.1:{server.server_address[1]}"
 
-    def print_share(rels: list[str]) -> dict[str, tuple[Path, str]]:
-        done = {}
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for rel in rels:
-                page = load_page(browser, f"{local}/{rel}.html")
-                done[rel] = print_page(page, rel, out, base_url)
-                page.close()
-            browser.close()
-        return done
+    def print_one(browser, rel: str) -> tuple[Path, str]:
+        page = load_page(browser, f"{local}/{rel}.html")
+        try:
+            return print_page(page, rel, out, base_url)
+        finally:
+            page.close()
 
-    jobs = max(1, min(jobs, len(pages)))
     try:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            printed = {k: v for part in pool.map(print_share, [pages[i::jobs] for i in range(jobs)]) for k, v in part.items()}
+        printed = in_browsers(largest_first(site, pages), jobs, print_one)
     finally:
         server.shutdown()
     return [printed[rel] for rel in pages]

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
 import sys
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from make_pdf import (CHROMIUM, CHROMIUM_ARGS, print_page, publish, published_base, toc_pages,  # noqa: E402
-                      wait_for_math)
+from make_pdf import (CHROMIUM, in_browsers, largest_first, print_page, publish, published_base,  # noqa: E402
+                      toc_pages, wait_for_math)
 
 SHOTS = ROOT / "_build" / "screenshots"
 PDF_OUT = ROOT / "_build" / "pdf"
@@ -141,39 +140,26 @@ def _check_page(page, base: str, rel: str, axe, found: dict, summary: dict[str, 
         problems.append(f"{rel}: failed requests: {failed}")
 
 
-def visit_pages(base: str, rels: queue.SimpleQueue[str], printable: set[str], pdf_out: Path,
+def _visit_page(browser, base: str, rel: str, printable: set[str], pdf_out: Path,
                 reader: ProcessPoolExecutor) -> tuple[dict, dict[str, int]]:
-    """The checks of :func:`visit_all` on the pages taken from ``rels`` until it is empty, in a Chromium of this
-    thread's own (Playwright's sync API is per thread); the pages of ``printable`` (``book/x``) are then printed
-    into ``pdf_out``, as ``make pdf`` does, and each PDF's text is extracted by ``reader`` (:func:`pdf_text`) while
-    the next page loads."""
+    """The checks of :func:`visit_all` on one page, in a new tab of ``browser``: what they find, and axe's counts of
+    violations by impact and rule. A page of ``printable`` (``book/x``) is then printed into ``pdf_out``, as
+    ``make pdf`` does, and its PDF's text extracted by ``reader`` (:func:`pdf_text`) while the next page loads."""
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
-    axe = Axe()
-    base_url = published_base()
     found: dict = {"page": [], "axe": [], "alt": [], "dom": {}, "pdf": {}, "pdf_text": {}}
     summary: dict[str, int] = {}
-    problems = found["page"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        while True:
-            try:
-                rel = rels.get_nowait()
-            except queue.Empty:
-                break
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            try:
-                _check_page(page, base, rel, axe, found, summary)
-                doc = rel.removesuffix(".html")
-                if doc in printable:  # after the checks: printing expands solutions, print media
-                    found["pdf"][doc] = print_page(page, doc, pdf_out, base_url)
-                    found["pdf_text"][doc] = reader.submit(pdf_text, found["pdf"][doc][0])
-            except Exception as exc:  # noqa: BLE001  (one page's failure is reported; the others are still checked)
-                problems.append(f"{rel}: {type(exc).__name__}: {str(exc)[:500]}")
-            finally:
-                page.close()
-        browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        _check_page(page, base, rel, Axe(), found, summary)
+        doc = rel.removesuffix(".html")
+        if doc in printable:  # after the checks: printing expands solutions, print media
+            found["pdf"][doc] = print_page(page, doc, pdf_out, published_base())
+            found["pdf_text"][doc] = reader.submit(pdf_text, found["pdf"][doc][0])
+    except Exception as exc:  # noqa: BLE001  (one page's failure is reported; the others are still checked)
+        found["page"].append(f"{rel}: {type(exc).__name__}: {str(exc)[:500]}")
+    finally:
+        page.close()
     return found, summary
 
 
@@ -181,9 +167,8 @@ def visit_all(html: Path, base: str) -> dict:
     """Load every page once (MathJax typeset), and collect what each check finds: the page checks, axe-core's
     serious or critical violations, and figures without alt text; and, under ``dom``, each loaded page's element
     ids, link targets and Binder launch links, which the launch-button and link tests read instead of loading the
-    pages again. ``BROWSERS`` browsers in threads, each taking the next page from one queue, the largest pages
-    first (axe-core's time grows with a page's size: a fixed split of the pages left one browser working alone
-    for the last third of the visit); three browsers measured no faster inside ``make test``.
+    pages again. ``BROWSERS`` browsers take the pages from one queue, the largest first
+    (:func:`make_pdf.in_browsers`; axe-core's time grows with a page's size); three measured no faster in ``make test``.
     Writes ``_build/axe-summary.txt``, and the PDFs of the table of contents' pages (and the whole book) into
     ``_build/pdf`` and ``<html>/pdf``, as ``make pdf`` does; under ``pdf_text``, each chapter PDF's number of pages
     and text (:func:`pdf_text`), extracted in another process while the browsers go on (the PDF tests read them:
@@ -200,15 +185,12 @@ def visit_all(html: Path, base: str) -> dict:
     missing = printable - {p.removesuffix(".html") for p in pages}
     assert not missing, f"table-of-contents pages not built: {sorted(missing)}"
     # spawn, not fork: this process runs Playwright's threads
-    with (ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as reader,
-          ThreadPoolExecutor(max_workers=BROWSERS) as pool):
-        todo: queue.SimpleQueue[str] = queue.SimpleQueue()
-        for page_rel in sorted(pages, key=lambda p: (html / p).stat().st_size, reverse=True):
-            todo.put(page_rel)
-        parts = list(pool.map(lambda _: visit_pages(base, todo, printable, PDF_OUT, reader), range(BROWSERS)))
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as reader:
+        visited = in_browsers(largest_first(html, pages), BROWSERS,
+                              lambda browser, rel: _visit_page(browser, base, rel, printable, PDF_OUT, reader))
         found: dict = {"page": [], "axe": [], "alt": [], "dom": {}, "pdf": {}, "pdf_text": {}}
         summary: dict[str, int] = {}
-        for part, counts in parts:
+        for part, counts in visited.values():
             for key in ("page", "axe", "alt"):
                 found[key] += part[key]
             found["dom"].update(part["dom"])

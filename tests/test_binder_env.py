@@ -55,10 +55,10 @@ def binder_python(tmp_path_factory) -> Path:
 
 # A run takes 25-45 s here (a chapter, a student notebook). Executing a notebook with an ipywidgets cell can hang
 # in the client (nbclient/nbconvert, over ZeroMQ): the kernel idle, its reply never taken, no bytes left in the
-# sockets; seen twice in ~15 clean runs of make test, with ipykernel 7.4.0 and 6.31.0, the second time at surprisal's
-# `widgets.interact` cell (the first time's cell was not recorded; jupyter/nbclient#312 reports such hangs). As the book build does for its chapters
-# (scripts/build_book.py), a run that has not finished within RUN_TIMEOUT is stopped and started once more; a
-# second hang fails the test.
+# sockets; seen twice in ~15 clean runs of make test, with ipykernel 7.4.0 and 6.31.0, the second time at
+# surprisal's `widgets.interact` cell (the first time's cell was not recorded; jupyter/nbclient#312 reports such
+# hangs). As the book build does for its chapters (scripts/build_book.py), a run that has not finished within
+# RUN_TIMEOUT is stopped and started once more; a second hang fails the test.
 RUN_TIMEOUT = 300
 
 
