@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import time
 
 import numpy as np
 from numba import njit
@@ -270,6 +271,34 @@ def _layer_states(n: int) -> np.ndarray:
     return states
 
 
+@functools.lru_cache(maxsize=64)
+def _transposed_is_faster(b: int, n_visible: int, n_hidden: int, dtype: np.dtype) -> bool:
+    """Whether (W vᵀ)ᵀ, computed into an (n_h × b) buffer and copied, beats v Wᵀ for a b-row mini-batch here.
+
+    Both are the same single-precision or double GEMM with the roles of the operands swapped, and give the same
+    bits (tests/test_rbm.py checks it on this machine's BLAS); only the speed differs. With OpenBLAS, v Wᵀ with a
+    transposed W is ~1.6× slower for b = 20 rows of 400 visible units (41 against 26 µs) and faster for larger
+    batches, so the faster one is timed once per shape (best of 5 calls each, on zeros) and remembered.
+    """
+    v = np.zeros((b, n_visible), dtype)
+    W = np.zeros((n_hidden, n_visible), dtype)
+    out = np.empty((b, n_hidden), dtype)
+    tmp = np.empty((n_hidden, b), dtype)
+
+    def best(f) -> float:
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            f()
+            times.append(time.perf_counter() - t)
+        return min(times)
+
+    with _single_threaded_blas():
+        direct = best(lambda: np.matmul(v, W.T, out=out))
+        swapped = best(lambda: (np.matmul(W, v.T, out=tmp), np.copyto(out, tmp.T)))
+    return swapped < 0.9 * direct
+
+
 class _Workspace:
     """Preallocated buffers of one training step with mini-batches of ``b`` rows.
 
@@ -288,6 +317,16 @@ class _Workspace:
         self.cap = _EXP_CAP[np.dtype(dtype)]
         self.gemm = get_blas_funcs("gemm", dtype=np.dtype(dtype))
         self.VT, self.HT = self.V.T, self.H.T
+        swapped = _transposed_is_faster(b, n_visible, n_hidden, np.dtype(dtype))
+        self.tmp = np.empty((n_hidden, b), dtype) if swapped else None
+
+    def hidden_input(self, v: np.ndarray, W: np.ndarray, out: np.ndarray) -> None:
+        """out ← v Wᵀ (b × n_h), by whichever of the two products is faster for this shape (same bits)."""
+        if self.tmp is None:
+            np.matmul(v, W.T, out=out)
+        else:
+            np.matmul(W, v.T, out=self.tmp)
+            np.copyto(out, self.tmp.T)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -476,10 +515,10 @@ class RBM:
         """
         b = ws.b
         W, bv, bh = self.components_, self.intercept_visible_, self.intercept_hidden_
-        WT, cap, V, H = W.T, ws.cap, ws.V, ws.H
+        cap, V, H = ws.cap, ws.V, ws.H
         v_data, v_model = V[:b], V[b:]
         h_data, h_model = H[:b], H[b:]
-        np.matmul(v_data, WT, out=h_data)
+        ws.hidden_input(v_data, W, h_data)
         persistent = self.persistent
         chains = getattr(self, "h_samples_", None) if persistent else None
         new_chains = persistent and (chains is None or chains.shape[0] != b)
@@ -495,7 +534,7 @@ class RBM:
             np.matmul(hs, W, out=v_model)
             _negate_shift_kernel(v_model, bv, cap)
             _bernoulli_kernel(np.exp(v_model, out=v_model), state)
-            np.matmul(v_model, WT, out=h_model)
+            ws.hidden_input(v_model, W, h_model)
             _negate_shift_kernel(h_model, bh, cap)
             _sigmoid_kernel(np.exp(h_model, out=h_model), -1.0 if last else 1.0, hs, state, persistent or not last)
         _bias_grad_kernel(V, H, b, ws.gv, ws.gh)

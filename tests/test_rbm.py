@@ -443,3 +443,25 @@ def test_l1_kernel_is_bit_for_bit_the_numpy_update(dtype):
     expected = W - c * np.sign(W)
     _l1_kernel(W, c)
     assert np.array_equal(W.view(np.uint8), expected.view(np.uint8))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape, persistent, k", [((20, 400, 100), True, 1), ((50, 100, 64), False, 2),
+                                                   ((7, 30, 5), True, 3)])
+def test_both_hidden_products_train_the_same_machine_bit_for_bit(monkeypatch, dtype, shape, persistent, k):
+    """The training step computes v Wᵀ directly or as (W vᵀ)ᵀ, whichever is faster for the shape on this machine
+    (rbm._transposed_is_faster): the choice must not change a single bit of the trained machine."""
+    from physml_utils import rbm as rbm_module
+
+    b, n_v, n_h = shape
+    X = (np.random.default_rng(3).random((4 * b, n_v)) < 0.4).astype(dtype)
+    fitted = []
+    for swapped in (False, True):
+        monkeypatch.setattr(rbm_module, "_transposed_is_faster", lambda *args, s=swapped: s)
+        machine = RBM(n_h, learning_rate=0.05, batch_size=b, n_iter=3, k=k, persistent=persistent, l1=1e-3,
+                      dtype=dtype, random_state=5).fit(X)
+        fitted.append(machine)
+    for name in ("components_", "intercept_hidden_", "intercept_visible_"):
+        assert np.array_equal(getattr(fitted[0], name), getattr(fitted[1], name)), name
+    if persistent:
+        assert np.array_equal(fitted[0].h_samples_, fitted[1].h_samples_)
