@@ -75,6 +75,8 @@ def test_no_cell_depends_on_a_solution(path):
             for node in ast.walk(ast.parse(_python(c.source))):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                     names.add(node.id)
+                elif isinstance(node, ast.arg):  # a function's or lambda's parameter binds its name, as a loop does
+                    names.add(node.arg)
                 elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                     names.add(node.name)
                 elif isinstance(node, ast.alias):
