@@ -6,7 +6,7 @@ that cache (``warm``). The budgets are for an idle 2-core machine: ≤ 20 s cold
 the time a reader waits for "Run all", so they are checked on each chapter's wall time, with the load average
 printed, so that a loaded machine can be told from a slow chapter. The CPU time beside it is the kernel's and its
 children's (user + system): cells that run independent computations with
-:func:`physml_utils.parallel.parallel_map` keep both cores busy, so a chapter's CPU time can exceed its wall time.
+:func:`physml_utils.parallel.parallel_map` keep every core busy, so a chapter's CPU time can exceed its wall time.
 The whole book's budget (≤ 150 s) is checked on the sum of the chapters' CPU times, since the build executes two
 chapters at a time and keeps both cores busy. A chapter over budget is marked, never failed: a timing is not a
 unit test.

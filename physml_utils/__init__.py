@@ -27,8 +27,8 @@ One module per subject, each introduced by the chapter that needs it:
 - :mod:`physml_utils.hopfield` Hopfield networks: Hebbian couplings, zero- and finite-temperature dynamics, every fixed
   point by enumeration, the one-step error and the replica-symmetric capacity;
 - :mod:`physml_utils.perceptron` Cover's counting, Gardner's capacity, ridge and perceptron teacher–student learning curves;
+- :mod:`physml_utils.parallel` independent seeded runs on every core, with the numbers of a serial loop;
 - :mod:`physml_utils.plotting` the shared figure style of every chapter.
-- :mod:`physml_utils.parallel` independent seeded runs on every core, with the numbers of a serial loop.
 
 Public functions validate their input and raise :class:`ValueError` / :class:`TypeError` naming the
 argument; stochastic functions take ``seed`` (an ``int`` or a :class:`numpy.random.Generator`) and never touch

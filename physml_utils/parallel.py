@@ -3,8 +3,10 @@
 The chapters' heaviest cells are often loops over runs that share nothing: autocorrelation times at three lattice
 sizes, a machine checked at each of seven temperatures, a network trained from three seeds. Each run draws its
 random numbers from its own seed, so the runs can execute at the same time, in any order, and give the same
-numbers, bit for bit, as the loop. On a 2-core machine such a cell takes a little more than half as long; its CPU
-time does not shrink (it grows a little: two busy cores share caches and memory bandwidth).
+numbers, bit for bit, as the loop run with BLAS limited to one thread (every run is, serial or not: a BLAS product
+split over threads may round differently). On n cores such a cell can take as little as 1/n of the time, when the
+runs split evenly; its CPU time does not shrink (it grows: busy cores share caches and memory bandwidth, and on a
+virtual machine two vCPUs may share one physical core).
 
 How it runs: on Linux each call ``fn(x)`` is executed in a child process forked from the caller (a Jupyter kernel,
 a script), so ``fn`` may be any callable, a lambda or a closure defined in a notebook, and it sees the caller's
@@ -19,7 +21,9 @@ The loop runs serially in the caller, with the same results, when there is one u
 one item, ``workers=1``, inside a run (no nested pools), or where processes are not forked (macOS and Windows
 start them afresh: they would re-import everything and cannot run a closure). The environment variable
 ``PHYSML_WORKERS`` sets the default number of workers, e.g. ``PHYSML_WORKERS=1`` on a shared teaching server.
-BLAS is limited to one thread in each child: the children already occupy the cores.
+When a run raises, the runs not yet started are cancelled and the worker processes stopped, and the exception is
+raised here (an exception that cannot be pickled arrives as ``BrokenProcessPool``). Call it from one thread at a
+time (calls from several threads wait for each other).
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ import math
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -39,27 +44,56 @@ __all__ = ["usable_cpus", "parallel_map"]
 
 # (fn, items) of the current call, read by the forked children (set before the pool forks them)
 _TASK: tuple[Callable[[Any], Any], list] | None = None
+_LOCK = threading.Lock()
 _CGROUP = Path("/sys/fs/cgroup")
 
 
-def _cgroup_cpu_limit(root: Path = _CGROUP) -> float | None:
-    """CPUs' worth of time a container may use (its cgroup quota / period), or None if it sets no quota.
+def _quota(text_quota: str, text_period: str) -> float | None:
+    quota, period = int(text_quota), int(text_period)
+    return quota / period if quota > 0 and period > 0 else None
 
-    cgroup v2: ``cpu.max`` holds "quota period" or "max period"; v1: ``cpu/cpu.cfs_quota_us`` (−1: none) and
-    ``cpu/cpu.cfs_period_us``. A Binder or JupyterHub container sees all of the host's CPUs in its affinity mask
-    but may run on only one CPU's worth of time.
+
+def _cgroup_cpu_limit(root: Path = _CGROUP, membership: str | None = None) -> float | None:
+    """CPUs' worth of time this process's cgroup may use (the smallest quota / period along its path), or None.
+
+    ``membership`` is the text of ``/proc/self/cgroup`` (read if None). cgroup v2: ``cpu.max`` ("quota period" or
+    "max period") in the process's group and each ancestor; v1: ``cpu.cfs_quota_us`` (−1: none) and
+    ``cpu.cfs_period_us`` under the ``cpu`` controller's hierarchy. A Binder or JupyterHub container sees all of
+    the host's CPUs in its affinity mask but may run on only one CPU's worth of time.
     """
-    try:
-        quota, period = (root / "cpu.max").read_text().split()[:2]
-        return None if quota == "max" else int(quota) / int(period)
-    except (OSError, ValueError):
-        pass
-    try:
-        quota = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
-        period = int((root / "cpu" / "cpu.cfs_period_us").read_text())
-        return None if quota <= 0 or period <= 0 else quota / period
-    except (OSError, ValueError):
-        return None
+    if membership is None:
+        try:
+            membership = Path("/proc/self/cgroup").read_text()
+        except OSError:
+            membership = ""
+    limits = []
+    for line in membership.splitlines():
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, group = parts
+        if controllers == "":
+            base, v2 = root, True
+        elif "cpu" in controllers.split(","):
+            base, v2 = root / controllers, False
+            if not base.is_dir():
+                base = root / "cpu"
+        else:
+            continue
+        path = base / group.lstrip("/")
+        for folder in (path, *path.parents):
+            try:
+                if v2:
+                    limits.append(_quota(*(folder / "cpu.max").read_text().replace("max", "-1").split()[:2]))
+                else:
+                    limits.append(_quota((folder / "cpu.cfs_quota_us").read_text(),
+                                         (folder / "cpu.cfs_period_us").read_text()))
+            except (OSError, ValueError, TypeError):
+                pass
+            if folder == base:
+                break
+    limits = [x for x in limits if x is not None]
+    return min(limits) if limits else None
 
 
 def usable_cpus() -> int:
@@ -118,12 +152,32 @@ def parallel_map(fn: Callable[[Any], Any], items: Iterable, *, workers: int | No
     items = list(items)
     workers = _default_workers() if workers is None else check_int(workers, "workers", minimum=1)
     workers = min(workers, len(items))
-    if workers <= 1 or sys.platform != "linux" or _TASK is not None:  # _TASK is set inside a run
+    if _TASK is not None:  # inside a run: its BLAS is already limited
         return [fn(x) for x in items]
-    _TASK = (fn, items)
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_child_init) as pool:
-            return list(pool.map(_run, range(len(items))))
-    finally:
-        _TASK = None
+    from threadpoolctl import threadpool_limits
+
+    if workers <= 1 or sys.platform != "linux":
+        with threadpool_limits(limits=1):
+            return [fn(x) for x in items]
+    with _LOCK:
+        _TASK = (fn, items)
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_child_init)
+        try:
+            futures = [pool.submit(_run, i) for i in range(len(items))]
+            wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in futures if f.done() and not f.cancelled() and f.exception() is not None]
+            if failed:  # at once, without waiting for the runs still going
+                raise failed[0].exception()
+            results = [f.result() for f in futures]
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            # stop the runs already started (ProcessPoolExecutor has no public way before Python 3.14's
+            # terminate_workers; its _processes map is the one it joins)
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            raise
+        else:
+            pool.shutdown(wait=True)
+            return results
+        finally:
+            _TASK = None

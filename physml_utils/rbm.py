@@ -272,18 +272,21 @@ def _layer_states(n: int) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=64)
-def _transposed_is_faster(b: int, n_visible: int, n_hidden: int, dtype: np.dtype) -> bool:
-    """Whether (W vᵀ)ᵀ, computed into an (n_h × b) buffer and copied, beats v Wᵀ for a b-row mini-batch here.
+def _transposed_is_faster(b: int, n_visible: int, n_hidden: int) -> bool:
+    """Whether fit's float32 steps should compute v Wᵀ as (W vᵀ)ᵀ (into an n_h × b buffer, then copied).
 
-    Both are the same single-precision or double GEMM with the roles of the operands swapped, and give the same
-    bits (tests/test_rbm.py checks it on this machine's BLAS); only the speed differs. With OpenBLAS, v Wᵀ with a
-    transposed W is ~1.6× slower for b = 20 rows of 400 visible units (41 against 26 µs) and faster for larger
-    batches, so the faster one is timed once per shape (best of 5 calls each, on zeros) and remembered.
+    With OpenBLAS, v Wᵀ with a transposed W took 41 µs for b = 20 rows of 400 visible units and 100 hidden, the
+    swapped product 26 µs; for larger batches the direct one is faster. Swapping the operands' roles is not
+    guaranteed to give the same bits: it did for float32 on every shape tried here and did not for float64, so it
+    is used only for float32, only in :meth:`RBM.fit` (single-threaded BLAS), and only where, on random data of
+    the shape, both products agree bit for bit and the swapped one is at least 10 % faster (best of 5 calls
+    each). Decided once per shape and process.
     """
-    v = np.zeros((b, n_visible), dtype)
-    W = np.zeros((n_hidden, n_visible), dtype)
-    out = np.empty((b, n_hidden), dtype)
-    tmp = np.empty((n_hidden, b), dtype)
+    rng = np.random.default_rng(0)
+    v = (rng.random((b, n_visible)) < 0.5).astype(np.float32)
+    W = rng.normal(0.0, 0.1, (n_hidden, n_visible)).astype(np.float32)
+    out, out2 = np.empty((b, n_hidden), np.float32), np.empty((b, n_hidden), np.float32)
+    tmp = np.empty((n_hidden, b), np.float32)
 
     def best(f) -> float:
         times = []
@@ -295,8 +298,8 @@ def _transposed_is_faster(b: int, n_visible: int, n_hidden: int, dtype: np.dtype
 
     with _single_threaded_blas():
         direct = best(lambda: np.matmul(v, W.T, out=out))
-        swapped = best(lambda: (np.matmul(W, v.T, out=tmp), np.copyto(out, tmp.T)))
-    return swapped < 0.9 * direct
+        swapped = best(lambda: (np.matmul(W, v.T, out=tmp), np.copyto(out2, tmp.T)))
+    return bool(np.array_equal(out, out2)) and swapped < 0.9 * direct
 
 
 class _Workspace:
@@ -306,7 +309,7 @@ class _Workspace:
     single product Vᵀ H; ``hs`` holds the hidden sample that drives the negative phase.
     """
 
-    def __init__(self, b: int, n_visible: int, n_hidden: int, dtype: np.dtype):
+    def __init__(self, b: int, n_visible: int, n_hidden: int, dtype: np.dtype, swap: bool = False):
         self.b = b
         self.V = np.empty((2 * b, n_visible), dtype)
         self.H = np.empty((2 * b, n_hidden), dtype)
@@ -317,11 +320,12 @@ class _Workspace:
         self.cap = _EXP_CAP[np.dtype(dtype)]
         self.gemm = get_blas_funcs("gemm", dtype=np.dtype(dtype))
         self.VT, self.HT = self.V.T, self.H.T
-        swapped = _transposed_is_faster(b, n_visible, n_hidden, np.dtype(dtype))
+        # swap: fit's steps may use the swapped product for v Wᵀ (see _transposed_is_faster)
+        swapped = swap and np.dtype(dtype) == np.float32 and _transposed_is_faster(b, n_visible, n_hidden)
         self.tmp = np.empty((n_hidden, b), dtype) if swapped else None
 
     def hidden_input(self, v: np.ndarray, W: np.ndarray, out: np.ndarray) -> None:
-        """out ← v Wᵀ (b × n_h), by whichever of the two products is faster for this shape (same bits)."""
+        """out ← v Wᵀ (b × n_h), directly or as (W vᵀ)ᵀ where _transposed_is_faster chose it (same bits)."""
         if self.tmp is None:
             np.matmul(v, W.T, out=out)
         else:
@@ -592,7 +596,7 @@ class RBM:
         X, rng = self._prepare(X, self.warm_start)
         b = min(self.batch_size, X.shape[0])
         n_batches = X.shape[0] // b
-        ws = _Workspace(b, X.shape[1], self.n_components, np.dtype(self.dtype))
+        ws = _Workspace(b, X.shape[1], self.n_components, np.dtype(self.dtype), swap=True)
         with _single_threaded_blas():
             for _ in range(self.n_iter):
                 order = rng.permutation(X.shape[0])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import ast
 import re
+import symtable
 import sys
 from pathlib import Path
 
@@ -66,28 +66,30 @@ def test_no_cell_depends_on_a_solution(path):
     """The student export removes solutions; nothing after them may read a name only a solution defines."""
     full = jupytext.read(path)
     student = jupytext.reads(strip_solutions(path.read_text()), fmt="md:myst")
+    code = lambda cells: [_python(c.source) for c in cells if c.cell_type == "code"]  # noqa: E731
+    only_in_solutions = set().union(*(_module_names(src)[0] for src in code(full.cells))) - set().union(
+        *(_module_names(src)[0] for src in code(student.cells)))
+    for src in code(student.cells):
+        used = _module_names(src)[1]
+        assert not used & only_in_solutions, f"uses {used & only_in_solutions} defined only in a solution"
 
-    def assigned(cells):
-        names = set()
-        for c in cells:
-            if c.cell_type != "code":
-                continue
-            for node in ast.walk(ast.parse(_python(c.source))):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                    names.add(node.id)
-                elif isinstance(node, ast.arg):  # a function's or lambda's parameter binds its name, as a loop does
-                    names.add(node.arg)
-                elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                    names.add(node.name)
-                elif isinstance(node, ast.alias):
-                    names.add((node.asname or node.name).split(".")[0])
-        return names
 
-    only_in_solutions = assigned(full.cells) - assigned(student.cells)
-    for c in student.cells:
-        if c.cell_type == "code":
-            used = {n.id for n in ast.walk(ast.parse(_python(c.source))) if isinstance(n, ast.Name)}
-            assert not used & only_in_solutions, f"uses {used & only_in_solutions} defined only in a solution"
+def _module_names(source: str) -> tuple[set[str], set[str]]:
+    """(names a cell binds at module level, module-level names it reads), by Python's own scoping (symtable): a
+    function's parameters and locals are not module names; a global read inside a function or lambda is."""
+    top = symtable.symtable(source, "cell", "exec")
+    bound = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    used: set[str] = set()
+
+    def visit(table, module_level):
+        for sym in table.get_symbols():
+            if sym.is_referenced() and (module_level or sym.is_global()):
+                used.add(sym.get_name())
+        for child in table.get_children():
+            visit(child, False)
+
+    visit(top, True)
+    return bound, used
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=ids)

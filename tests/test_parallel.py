@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -54,9 +55,10 @@ def test_a_run_cannot_change_the_callers_state():
 
 @linux_only
 def test_no_nested_pools():
-    inner = parallel_map(lambda k: parallel_map(lambda j: os.getpid(), range(2), workers=2), range(2), workers=2)
-    for pids in inner:  # each run's inner loop ran serially in that run's own process
-        assert len(set(pids)) == 1
+    runs = parallel_map(lambda k: (os.getpid(), parallel_map(lambda j: os.getpid(), range(2), workers=2)), range(2),
+                        workers=2)
+    for pid, inner in runs:  # each run's inner loop ran serially, in that run's own process
+        assert inner == [pid, pid]
 
 
 def test_an_exception_in_a_run_is_raised_with_its_type_and_message():
@@ -69,6 +71,20 @@ def test_an_exception_in_a_run_is_raised_with_its_type_and_message():
         parallel_map(fail, range(4), workers=2)
     assert parallel._TASK is None  # and the next call starts clean
     assert parallel_map(lambda k: k + 1, range(3), workers=2) == [1, 2, 3]
+
+
+@linux_only
+def test_a_failed_run_stops_the_others():
+    def slow_or_fail(k):
+        if k == 1:
+            raise RuntimeError("stop")
+        time.sleep(30)
+        return k
+
+    start = time.perf_counter()
+    with pytest.raises(RuntimeError, match="stop"):
+        parallel_map(slow_or_fail, range(6), workers=2)
+    assert time.perf_counter() - start < 10  # not 30 s or more: the sleeping run was stopped, the rest cancelled
 
 
 def test_items_are_consumed_once():
@@ -97,24 +113,32 @@ def test_environment_variable_sets_the_default(monkeypatch):
 
 
 def test_usable_cpus_is_capped_by_the_cgroup_quota(tmp_path, monkeypatch):
-    v2 = tmp_path / "v2"
-    v2.mkdir()
-    (v2 / "cpu.max").write_text("150000 100000\n")
-    assert parallel._cgroup_cpu_limit(v2) == pytest.approx(1.5)
-    (v2 / "cpu.max").write_text("max 100000\n")
-    assert parallel._cgroup_cpu_limit(v2) is None
-    v1 = tmp_path / "v1"
-    (v1 / "cpu").mkdir(parents=True)
-    (v1 / "cpu" / "cpu.cfs_quota_us").write_text("100000\n")
-    (v1 / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
-    assert parallel._cgroup_cpu_limit(v1) == pytest.approx(1.0)
-    (v1 / "cpu" / "cpu.cfs_quota_us").write_text("-1\n")
-    assert parallel._cgroup_cpu_limit(v1) is None
-    assert parallel._cgroup_cpu_limit(tmp_path / "absent") is None
+    # cgroup v2: the quota may be set on the process's own group or on an ancestor; the smallest one counts
+    group = tmp_path / "v2" / "user.slice" / "jupyter-alice.service"
+    group.mkdir(parents=True)
+    (tmp_path / "v2" / "cpu.max").write_text("max 100000\n")
+    (group.parent / "cpu.max").write_text("400000 100000\n")
+    (group / "cpu.max").write_text("150000 100000\n")
+    member = "0::/user.slice/jupyter-alice.service\n"
+    assert parallel._cgroup_cpu_limit(tmp_path / "v2", member) == pytest.approx(1.5)
+    (group / "cpu.max").write_text("max 100000\n")
+    assert parallel._cgroup_cpu_limit(tmp_path / "v2", member) == pytest.approx(4.0)
+    (group.parent / "cpu.max").write_text("max 0\n")
+    assert parallel._cgroup_cpu_limit(tmp_path / "v2", member) is None
+    assert parallel._cgroup_cpu_limit(tmp_path / "v2", "0::/\n") is None
+    # cgroup v1: the cpu controller's hierarchy
+    v1 = tmp_path / "v1" / "cpu,cpuacct" / "docker" / "abc"
+    v1.mkdir(parents=True)
+    (v1 / "cpu.cfs_quota_us").write_text("100000\n")
+    (v1 / "cpu.cfs_period_us").write_text("100000\n")
+    member = "4:memory:/docker/abc\n3:cpu,cpuacct:/docker/abc\n"
+    assert parallel._cgroup_cpu_limit(tmp_path / "v1", member) == pytest.approx(1.0)
+    (v1 / "cpu.cfs_quota_us").write_text("-1\n")
+    assert parallel._cgroup_cpu_limit(tmp_path / "v1", member) is None
+    assert parallel._cgroup_cpu_limit(tmp_path / "absent", member) is None
     # a quota of one CPU's worth of time caps the count at 1, whatever the affinity mask says
-    monkeypatch.setattr(parallel, "_cgroup_cpu_limit", lambda root=None: 1.0)
-    assert usable_cpus() == 1
-    monkeypatch.setattr(parallel, "_cgroup_cpu_limit", lambda root=None: 0.5)
-    assert usable_cpus() == 1
-    monkeypatch.setattr(parallel, "_cgroup_cpu_limit", lambda root=None: None)
+    for limit, expected in ((1.0, 1), (0.5, 1)):
+        monkeypatch.setattr(parallel, "_cgroup_cpu_limit", lambda root=None, membership=None, x=limit: x)
+        assert usable_cpus() == expected
+    monkeypatch.setattr(parallel, "_cgroup_cpu_limit", lambda root=None, membership=None: None)
     assert usable_cpus() == (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
