@@ -36,12 +36,13 @@ def run(stems: list[str] | None = None) -> list[dict]:
     rows = []
     for stem in stems or toc_chapters():
         cold, warm = run_one(stem, cold=True, warm=True)
-        slow = max(warm["cells"], key=lambda c: c["cpu_s"]) if warm["cells"] else None
+        slow = max(warm["cells"], key=lambda c: c["wall_s"]) if warm["cells"] else None
         rows.append({
             "chapter": stem,
             "cold_cpu": cold["cpu_s"], "cold_wall": cold["wall_s"],
             "warm_cpu": warm["cpu_s"], "warm_wall": warm["wall_s"],
-            "slowest": f"cell {slow['code_index']}: {slow['cpu_s']:.1f} s" if slow else "",
+            "slowest": (f"cell {slow['code_index']}: {slow['wall_s']:.1f} s wall, {slow['cpu_s']:.1f} s CPU"
+                        if slow else ""),
             "errors": [r["error"] for r in (cold, warm) if r["error"]],
         })
         print(f"  {stem}: cold {cold['cpu_s']:.1f} s CPU / {cold['wall_s']:.1f} s wall, "
