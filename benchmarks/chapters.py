@@ -44,6 +44,7 @@ def run(stems: list[str] | None = None) -> list[dict]:
             "slowest": (f"cell {slow['code_index']}: {slow['wall_s']:.1f} s wall, {slow['cpu_s']:.1f} s CPU"
                         if slow else ""),
             "errors": [r["error"] for r in (cold, warm) if r["error"]],
+            "reference": warm["reference_s"],
         })
         print(f"  {stem}: cold {cold['cpu_s']:.1f} s CPU / {cold['wall_s']:.1f} s wall, "
               f"warm {warm['cpu_s']:.1f} s CPU / {warm['wall_s']:.1f} s wall", file=sys.stderr, flush=True)
@@ -60,7 +61,9 @@ def table(rows: list[dict]) -> str:
         f"Chapter execution (nbclient; CPU = user + system time of the kernel and its parallel_map workers; load "
         f"average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs). Budgets on wall time per chapter: cold ≤ "
         f"{COLD_BUDGET_S:.0f} s, warm ≤ {WARM_BUDGET_S:.0f} s; on CPU time for the book (built two chapters at a "
-        f"time): ≤ {BOOK_BUDGET_S:.0f} s; ⚠ marks a time over budget.",
+        f"time): ≤ {BOOK_BUDGET_S:.0f} s; ⚠ marks a time over budget. Machine speed: a fixed workload took "
+        f"{min(r['reference'] for r in rows):.3f}-{max(r['reference'] for r in rows):.3f} s before the warm runs "
+        f"(scripts/profile_chapters.py, reference_seconds); compare runs whose reference times agree.",
         "",
         "| chapter | cold CPU (s) | cold wall (s) | warm CPU (s) | warm wall (s) | slowest warm cell |",
         "|---|---|---|---|---|---|",

@@ -10,7 +10,9 @@ while other processes ran: on a shared machine it is the number to decide with, 
 feels. ``--cold`` gives every chapter its own empty ``NUMBA_CACHE_DIR`` (every kernel it calls is compiled, as
 in a fresh clone); ``--warm`` executes the chapter once more with the same cache directory (or with the
 package's own cache in ``__pycache__`` when ``--cold`` is not given). Results: one JSON per chapter and run
-under ``_build/profile/`` and a Markdown summary on stdout (``--top N`` slowest cells per chapter).
+under ``_build/profile/`` and a Markdown summary on stdout (``--top N`` slowest cells per chapter). Each run also
+records ``reference_s``, the time of a fixed workload just before it (:func:`reference_seconds`): compare chapter
+times only between runs whose reference times agree.
 
 :func:`execute_timed` is also what ``scripts/build_book.py`` executes the book's chapters with.
 """
@@ -130,14 +132,38 @@ def execute_timed(nb, path: Path, *, timeout: int = 300, env: dict | None = None
     return nb, record
 
 
+def reference_seconds() -> float:
+    """Wall time of a fixed single-threaded workload (float32 GEMMs and exponentials, best of 3), measured just
+    before a chapter runs, to tell a slow hour of a shared machine from a slow chapter: on the 2-vCPU machine of
+    December 2026 the same unchanged chapter took up to a third longer in some hours than in others."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    a, b = rng.random((256, 256), dtype=np.float32), rng.random((256, 256), dtype=np.float32)
+    x = rng.random(1_000_000)
+    best = float("inf")
+    with threadpool_limits(limits=1):
+        for _ in range(3):
+            t = time.perf_counter()
+            for _ in range(300):
+                a @ b
+            for _ in range(60):
+                np.exp(x)
+            best = min(best, time.perf_counter() - t)
+    return best
+
+
 def profile_chapter(stem: str, cache_dir: str | None, label: str) -> dict:
-    """Execute ``book/<stem>.md`` once (read with jupytext); return and save its record."""
+    """Execute ``book/<stem>.md`` once (read with jupytext); return and save its record (with ``reference_s``,
+    :func:`reference_seconds` just before)."""
     import jupytext
 
     path = ROOT / "book" / f"{stem}.md"
     env = {"NUMBA_CACHE_DIR": cache_dir} if cache_dir is not None else None
+    reference = reference_seconds()
     _, record = execute_timed(jupytext.read(path), path, env=env)
-    result = {"stem": stem, "run": label, **record}
+    result = {"stem": stem, "run": label, "reference_s": reference, **record}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"{stem}.{label}.json").write_text(json.dumps(result, indent=1))
     return result
@@ -170,11 +196,11 @@ def main(argv: list[str] | None = None) -> int:
         runs = [r for s in stems for r in run_one(s, args.cold, args.warm)]
     total = time.perf_counter() - t0
     print(f"load average at the end {os.getloadavg()}, {os.cpu_count()} CPUs, total wall {total:.1f} s\n")
-    print("| chapter | run | wall (s) | CPU (s) | kernel start (s) | code cells |")
-    print("|---|---|---|---|---|---|")
+    print("| chapter | run | wall (s) | CPU (s) | kernel start (s) | code cells | reference (s) |")
+    print("|---|---|---|---|---|---|---|")
     for r in runs:
         print(f"| {r['stem']} | {r['run']} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['kernel_start_s'] or 0:.1f} | "
-              f"{len(r['cells'])} |")
+              f"{len(r['cells'])} | {r['reference_s']:.3f} |")
     for r in runs:
         print(f"\n**{r['stem']}** ({r['run']}), slowest cells by CPU:\n")
         print("| code cell | wall (s) | CPU (s) | first line |")
