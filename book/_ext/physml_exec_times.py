@@ -90,8 +90,8 @@ class ExecTimes(SphinxDirective):
             f"Executed {data['date']}: {len(data['chapters'])} notebooks, {data['jobs']} at a time on "
             f"{data['cpus']} CPUs, in {data['wall_s']:.1f} s of wall time; numba cache {data['numba_cache']} at the "
             f"start; load average {data['load_avg'][0]:.1f} at the end. CPU time is the user + system time of the "
-            f"kernel and of the processes its parallel_map cells fork (those cells keep every core busy, so CPU time "
-            f"can exceed wall time); wall time is what a reader waits. "
+            f"kernel and of any workers its parallel_map cells fork (in a build running several chapters at a time, "
+            f"each kernel gets its share of the CPUs); wall time is what a reader waits. "
             f"Budget: {CHAPTER_BUDGET_S:.0f} s per chapter with a cold numba cache."))
         table = _table(["notebook", "wall (s)", "CPU (s)", "code cells", f"slowest {N_SLOWEST} cells (by CPU)"],
                        rows, [16, 9, 9, 9, 57])
