@@ -32,7 +32,8 @@ import numpy as np
 from numba import njit
 
 from ._validate import as_generator, check_int
-from .rbm import RBM, _GAMMA, _mix, _new_state, _single_threaded_blas
+from .parallel import single_threaded
+from .rbm import RBM, _GAMMA, _mix, _new_state
 
 __all__ = ["AISResult", "ais_log_partition"]
 
@@ -150,7 +151,7 @@ def ais_log_partition(
     a = np.empty((n_runs, n_h))
     h = np.empty((n_runs, n_h))
     pre_v = np.empty((n_runs, n_v))
-    with _single_threaded_blas():
+    with single_threaded():
         for k in range(1, n_betas):
             np.matmul(v, W.T, out=a)
             a += c

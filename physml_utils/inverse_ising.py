@@ -22,7 +22,7 @@ from scipy.optimize import minimize
 
 from . import enumeration
 from ._validate import as_generator, check_couplings, check_int, check_real, check_spins
-from .rbm import _single_threaded_blas
+from .parallel import single_threaded
 
 __all__ = [
     "MAX_SPINS",
@@ -216,7 +216,7 @@ def fit_boltzmann_machine(samples, *, l2: float = 0.0, tol: float = 1e-10, max_i
 
     # Each iteration does a few tiny matrix products; idle OpenBLAS threads spinning between them made fits 8-18
     # times slower on the busy 2-core machine, so BLAS runs single-threaded here (as in rbm's training loops).
-    with _single_threaded_blas():
+    with single_threaded():
         res = minimize(objective, np.zeros(iu[0].size + n), jac=True, method="L-BFGS-B", callback=record,
                        options={"gtol": tol, "ftol": 1e-15, "maxiter": max_iter})
     J, h = _unpack(res.x, iu, n)

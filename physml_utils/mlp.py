@@ -40,7 +40,7 @@ from scipy.special import expit
 
 from ._special import softplus as _softplus
 from ._validate import as_generator, check_int, check_real, check_real_array
-from .rbm import _single_threaded_blas
+from .parallel import single_threaded
 
 __all__ = ["Activation", "get_activation", "ACTIVATIONS", "MLP"]
 
@@ -303,7 +303,7 @@ class MLP:
         if batch_size is not None:
             batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=N)
         rng = as_generator(seed)
-        with _single_threaded_blas():  # tiny matrix products: idle BLAS threads only spin (as in rbm's loops)
+        with single_threaded():  # tiny matrix products: idle BLAS threads only spin (as in rbm's loops)
             return self._adam(X, y, steps, lr, batch_size, rng, callback)
 
     def _adam(self, X, y, steps, lr, batch_size, rng, callback) -> "MLP":

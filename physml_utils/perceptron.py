@@ -24,9 +24,9 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 from scipy import integrate, optimize, special
-from threadpoolctl import threadpool_limits
 
 from ._validate import as_generator, check_int, check_real, check_real_array
+from .parallel import single_threaded
 
 __all__ = [
     "cover_count",
@@ -553,7 +553,7 @@ def simulate_ridge(N: int, alphas, noise: float, ridge: float, n_trials: int,
     n_trials = check_int(n_trials, "n_trials", minimum=1)
     rng = as_generator(seed)
     mean, se = np.empty(a.size), np.empty(a.size)
-    with threadpool_limits(limits=1, user_api="blas"):  # small matrices: extra BLAS threads only cost time
+    with single_threaded():  # small matrices: extra BLAS threads only cost time
         for j, alpha in enumerate(a):
             mean[j], se[j] = _ridge_trials(N, float(alpha), sigma, lam, n_trials, rng)
     return mean, se

@@ -27,6 +27,7 @@ from scipy.special import expit, gammaln, logsumexp
 from . import enumeration, inverse_ising
 from ._validate import as_generator, check_int, check_real, check_spins
 from ._special import softplus as _softplus
+from .parallel import single_threaded
 
 __all__ = [
     "GENERATIVE",
@@ -104,22 +105,6 @@ def phase_problem(L: int = 4, temperatures: Sequence[float] = (1.8, 3.0), prior:
     probs = np.stack([enumeration.boltzmann(energy, 1.0 / t)[0] for t in T])
     joint = np.stack([(1.0 - prior) * probs[0], prior * probs[1]], axis=1)
     return PhaseProblem(L, T, prior, states, energy, states.sum(axis=1, dtype=np.int64), probs, joint)
-
-
-_CONTROLLER = None
-
-
-def _single_threaded():
-    """Context manager limiting BLAS to one thread (threadpoolctl): for the many tiny fits and products here the
-    worker threads only spin. Measured for :func:`logistic_regression` itself (10 fits on the ``"pairs"`` features,
-    m = 40 × 136, C = 1, OpenBLAS on a loaded 2-core machine): 0.6–1.0 s CPU with two threads, 0.02–0.07 s with
-    one."""
-    global _CONTROLLER
-    if _CONTROLLER is None:
-        from threadpoolctl import ThreadpoolController
-
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1)
 
 
 def _states_float(problem: PhaseProblem) -> np.ndarray:
@@ -479,7 +464,7 @@ def discriminative_log_odds(features: str, X, y, problem: PhaseProblem, C: float
         raise ValueError(f"features must be one of {DISCRIMINATIVE}, got {features!r}")
     C = check_real(C, "C", minimum=0.0, strict_minimum=True)
     X, y = _check_labelled(X, y, problem)
-    with _single_threaded():
+    with single_threaded():
         w, b = logistic_regression(_features(features, X, problem.L), y, C)
     return _state_decision(features, w, b, problem)
 
@@ -521,7 +506,7 @@ def learning_curve(
     rng = as_generator(seed)
     out = {name: {k: np.zeros((len(sizes), n_repeats)) for k in ("accuracy", "log_loss", "ece")} for name in models}
     # many tiny fits and dot products: idle OpenBLAS and OpenMP threads made them several times slower
-    with _single_threaded():
+    with single_threaded():
         for i, m in enumerate(sizes):
             for r in range(n_repeats):
                 X, y = sample_labelled(problem, m, rng)

@@ -42,6 +42,7 @@ from scipy.linalg.blas import get_blas_funcs
 
 from ._special import softplus as _softplus
 from ._validate import as_generator, check_int, check_real
+from .parallel import single_threaded
 from .encoding import check_bits, spins_to_bits
 from .enumeration import spin_states
 
@@ -166,24 +167,6 @@ def _sigmoid_kernel(e, factor, sample, state, draw):
     state[0] = c
 
 
-_BLAS_CONTROLLER = None
-
-
-def _single_threaded_blas():
-    """Context manager that limits BLAS to one thread for a training or sampling loop.
-
-    The loops alternate small GEMMs with numba kernels; OpenBLAS worker threads keep spinning after each GEMM
-    and compete with the kernel for the cores. On a busy 2-core machine that turned a 0.2 ms Gibbs step on
-    4 000 chains into several ms; single-threaded it is stable. (threadpoolctl ships with scikit-learn.)
-    """
-    global _BLAS_CONTROLLER
-    if _BLAS_CONTROLLER is None:
-        from threadpoolctl import ThreadpoolController
-
-        _BLAS_CONTROLLER = ThreadpoolController()
-    return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
-
-
 def _exp_neg(pre: np.ndarray, bias: np.ndarray) -> np.ndarray:
     """pre ← exp(−(pre + bias)) in place (capped, never inf): the input the sampling kernels expect."""
     _negate_shift_kernel(pre, bias, _EXP_CAP[pre.dtype])
@@ -296,7 +279,7 @@ def _transposed_is_faster(b: int, n_visible: int, n_hidden: int) -> bool:
             times.append(time.perf_counter() - t)
         return min(times)
 
-    with _single_threaded_blas():
+    with single_threaded():
         direct = best(lambda: np.matmul(v, W.T, out=out))
         swapped = best(lambda: (np.matmul(W, v.T, out=tmp), np.copyto(out2, tmp.T)))
     return bool(np.array_equal(out, out2)) and swapped < 0.9 * direct
@@ -597,7 +580,7 @@ class RBM:
         b = min(self.batch_size, X.shape[0])
         n_batches = X.shape[0] // b
         ws = _Workspace(b, X.shape[1], self.n_components, np.dtype(self.dtype), swap=True)
-        with _single_threaded_blas():
+        with single_threaded():
             for _ in range(self.n_iter):
                 order = rng.permutation(X.shape[0])
                 for batch in range(n_batches):
@@ -636,7 +619,7 @@ class RBM:
         rng = self.random_state_ if seed is None and hasattr(self, "random_state_") else as_generator(seed)
         state = _new_state(rng)
         h = np.empty((v.shape[0], self.n_components), v.dtype)
-        with _single_threaded_blas():
+        with single_threaded():
             for _ in range(n_steps):
                 np.matmul(v, self.components_.T, out=h)
                 _sample_layer(h, self.intercept_hidden_, state)

@@ -9,6 +9,7 @@ import pytest
 
 from physml_utils import enumeration, exact, info
 from physml_utils import phase_classification as pc
+from physml_utils.parallel import single_threaded
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +215,7 @@ def test_logistic_regression_many_correlated_features(seed):
         z = F @ w_ + b_
         return C * np.sum(softplus(z) - y * z) + 0.5 * w_ @ w_
 
-    with pc._single_threaded():
+    with single_threaded():
         w, b = pc.logistic_regression(F, y, C)
     clf = LogisticRegression(C=C, tol=1e-10, max_iter=10_000).fit(F, y)
     ours, theirs = objective(w, b), objective(clf.coef_[0], clf.intercept_[0])
