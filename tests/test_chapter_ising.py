@@ -56,7 +56,7 @@ def test_binder_crossing_locates_tc(g):
     assert g["U_cross"] == pytest.approx(0.611, abs=0.03)
     # the prose compares the 4x4 cumulant at T_c with the crossing value: their distance, as glued
     assert g["U_exact_4_vs_cross"] == pytest.approx(abs(g["U_exact_4"] - g["U_cross"]), rel=1e-9)
-    assert g["U_exact_4_vs_cross"] < 0.02  # "close to its value on lattices 4 and 8 times larger"
+    assert g["U_exact_4_vs_cross"] < 0.02  # "close to the value at which the curves of lattices 4 and 8 times larger cross"
     assert g["T_cross_err"] == pytest.approx(abs(g["T_cross"] - exact.T_C), abs=1e-12)
 
 
