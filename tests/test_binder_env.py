@@ -2,20 +2,26 @@
 
 repo2docker installs ``python=3.11`` and then runs pip on the pip section of ``environment.yml`` from the
 repository root. This test does the same in a fresh virtual environment (no conda: the pins all come through
-pip), then executes one chapter and one exported student notebook in it, as a Binder user pressing "Run all"
+pip). In it, jupytext reads a chapter as Binder's JupyterLab opens it, and that chapter's exported student notebook,
+which holds every code cell of the chapter outside its solutions, is executed as a Binder user pressing "Run all"
 would. It catches a Binder environment that drifts from what the book is tested with, or lacks a package a
-chapter imports.
+chapter imports. (The chapter's code runs once here, not twice: executing the chapter itself as well, by
+``jupytext --execute``, repeated the same cells and cost a minute of CPU and wall time in ``make test``.)
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import venv
 import warnings
 from pathlib import Path
 
+import jupytext
+import nbformat
 import pytest
 import yaml
 
@@ -53,7 +59,7 @@ def binder_python(tmp_path_factory) -> Path:
     return python
 
 
-# A run takes 25-45 s here (a chapter, a student notebook). Executing a notebook with an ipywidgets cell can hang
+# The student notebook's run takes 25-45 s here. Executing a notebook with an ipywidgets cell can hang
 # in the client (nbclient/nbconvert, over ZeroMQ): the kernel idle, its reply never taken, no bytes left in the
 # sockets; seen twice in ~15 clean runs of make test, with ipykernel 7.4.0 and 6.31.0, the second time at
 # surprisal's `widgets.interact` cell (the first time's cell was not recorded; jupyter/nbclient#312 reports such
@@ -84,16 +90,46 @@ def test_binder_env_has_the_pinned_versions(binder_python):
     assert proc.stdout.split() == [pins[n] for n in names]
 
 
-def test_a_chapter_runs_in_the_binder_env(binder_python, tmp_path):
-    out = tmp_path / "surprisal.ipynb"
-    proc = _run(binder_python, "-m", "jupytext", "--to", "ipynb", "--execute", "surprisal.md", "-o", str(out))
+CHAPTER = "surprisal"  # has an ipywidgets cell, numba kernels, figures and glue: what a chapter needs of Binder
+
+
+def _code_outside_solutions(nb) -> list[str]:
+    """The code cells of a chapter read by jupytext, without those between ``{solution-start}`` and ``{solution-end}``."""
+    inside, code = False, []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            starts = [m.start() for m in re.finditer(r"\{solution-start\}", cell.source)]
+            ends = [m.start() for m in re.finditer(r"\{solution-end\}", cell.source)]
+            if starts or ends:
+                inside = max(starts, default=-1) > max(ends, default=-1)
+        elif cell.cell_type == "code" and not inside:
+            code.append(cell.source)
+    return code
+
+
+def test_jupytext_in_the_binder_env_reads_the_chapter(binder_python):
+    """Binder opens ``book/<stem>.md`` through jupytext: its jupytext reads the same cells as the book's."""
+    code = "import json, jupytext; nb = jupytext.read(%r); print(json.dumps([[c.cell_type, c.source] for c in nb.cells]))"
+    proc = _run(binder_python, "-c", code % f"{CHAPTER}.md")
     assert proc.returncode == 0, proc.stderr[-4000:]
-    assert out.exists()
+    ours = jupytext.read(ROOT / "book" / f"{CHAPTER}.md")
+    assert json.loads(proc.stdout) == [[c.cell_type, c.source] for c in ours.cells]
 
 
 def test_a_student_notebook_runs_in_the_binder_env(binder_python, built_book, tmp_path):
-    student = built_book / "notebooks" / "student" / "surprisal.ipynb"
+    """The exported student notebook runs top to bottom in the Binder env; it holds every code cell of the chapter
+    outside its solutions, in order (besides, only the comment-only answer cells), so the chapter's code runs there."""
+    student = built_book / "notebooks" / "student" / f"{CHAPTER}.ipynb"
     assert student.exists(), "make book publishes the student notebooks"
+    cells = [c.source for c in nbformat.read(student, as_version=4).cells if c.cell_type == "code"]
+    chapter = _code_outside_solutions(jupytext.read(ROOT / "book" / f"{CHAPTER}.md"))
+    positions, start = [], 0
+    for source in chapter:  # in order: each chapter cell after the previous one
+        assert source in cells[start:], f"a code cell of the chapter is missing or out of order:\n{source[:300]}"
+        start = cells.index(source, start) + 1
+        positions.append(start - 1)
+    others = [s for i, s in enumerate(cells) if i not in positions]
+    assert all(line.lstrip().startswith("#") for s in others for line in s.splitlines() if line.strip()), others
     proc = _run(binder_python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", str(student),
                 "--output-dir", str(tmp_path), "--ExecutePreprocessor.timeout=600")
     assert proc.returncode == 0, proc.stderr[-4000:]
