@@ -2,11 +2,15 @@
 
 Fast tests check every assignment source against its chapter. The tests marked ``assignments`` build every
 assignment once per session with ``otter assign`` and grade, with ``otter run`` (no Docker), three notebooks
-per chapter in parallel: the solution (full marks), the untouched student notebook (zero on the autograded
+per chapter in parallel: the solution (full marks) and the untouched student notebook (zero on the autograded
 questions; graded with ``--debug``, so it must also execute top to bottom without an error; otter grades it in
 grading mode, with the autograder's tests, so the public tests the student's ``grader.check`` runs are checked
-separately, in the notebook's metadata) and the solution with each question's ``wrong`` answer substituted (public
-tests pass, a hidden one fails). ``pytest -m "not assignments"`` skips the slow part.
+separately, in the notebook's metadata). Each question's ``wrong`` answer must pass its public tests and fail a
+hidden one: that is checked for every chapter by running the assignment's code and tests in this process, and
+through ``otter run`` (the solution with the wrong answers substituted) for one chapter, which shows that otter's
+score counts a hidden test's failure; every autograder zip is checked to hold each question's tests, hidden ones
+marked hidden. (Grading the wrong answers of every chapter with otter cost ten kernels, ~30 s of CPU in
+``make test``, for what this checks.) ``pytest -m "not assignments"`` skips the slow part.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import ast
 import re
 import sys
 import multiprocessing
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -133,6 +138,9 @@ def _grade_job(stem: str, flavour: str, built: dict, out: Path):
     return stem, flavour, result
 
 
+# the chapter whose wrong answers are also graded by otter run (its setup is quick)
+OTTER_WRONG = "analogy_breaks"
+
 # A hung kernel must fail the run, not stall it: the first test to request `graded` carries the fixture's setup, and
 # the thread method ends the worker even while it waits on the process pool.
 GRADING_TIMEOUT = pytest.mark.timeout(600, method="thread")
@@ -140,7 +148,8 @@ GRADING_TIMEOUT = pytest.mark.timeout(600, method="thread")
 
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
-    """Every assignment built once; solution, student and wrong-answer notebooks graded, 2 processes at a time."""
+    """Every assignment built once; solution and student notebooks graded (and the wrong answers of one chapter),
+    2 processes at a time."""
     out = tmp_path_factory.mktemp("assignments")
     # numbering and glued values from the sources (an empty build folder): under xdist the book is being built
     # on the other worker meanwhile, and its half-written environment must not be read
@@ -148,7 +157,7 @@ def graded(tmp_path_factory):
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:  # otter imported once per worker
         built = dict(zip(STEMS, pool.map(partial(_assign, out=out, index=index), STEMS)))
-        jobs = [(s, f) for s in STEMS for f in ("solution", "student", "wrong")]
+        jobs = [(s, f) for s in STEMS for f in ("solution", "student")] + [(OTTER_WRONG, "wrong")]
         futures = [pool.submit(_grade_job, s, f, built, out) for s, f in jobs]
         results = [f.result() for f in futures]
     return {(s, f): r for s, f, r in results}
@@ -214,18 +223,64 @@ def _doctest_source(text: str) -> str:
     return "\n".join(line[4:] for line in text.splitlines() if line.startswith((">>> ", "... ", ">>>", "...")))
 
 
+def _normalised(code: str) -> str:
+    return ast.unparse(ast.parse(code))
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_wrong_answers_pass_public_and_fail_hidden_tests(stem):
+    """The assignment's code run as the graded notebook runs it (setup, then every question's answer in order, the
+    ``wrong`` one where there is one), then each question's tests on the final namespace, as otter does: a wrong
+    answer passes every public test and fails (raises in) at least one hidden test."""
+    spec = _spec(stem)
+    namespace: dict = {}
+    exec(compile(spec.get("setup") or "", f"{stem}.yml:setup", "exec"), namespace)
+    auto = [q for q in spec["questions"] if not q.get("manual")]
+    for q in auto:
+        exec(compile(q.get("wrong") or q["solution"], f"{stem}.yml:{q['name']}", "exec"), namespace)
+    for q in auto:
+        if not q.get("wrong"):
+            continue
+        for k, test in enumerate(q["public_tests"]):
+            exec(compile(test, f"{stem}.yml:{q['name']}:public {k}", "exec"), dict(namespace))
+        failed = 0
+        for test in q["hidden_tests"]:
+            try:
+                exec(compile(test, f"{stem}.yml:{q['name']}:hidden", "exec"), dict(namespace))
+            except Exception:  # noqa: BLE001  (otter scores any exception in a case as a failure)
+                failed += 1
+        assert failed, f"{stem}.{q['name']}: the hidden tests do not catch the wrong answer"
+
+
 @pytest.mark.assignments
 @GRADING_TIMEOUT
 @pytest.mark.parametrize("stem", STEMS)
-def test_wrong_answers_pass_public_and_fail_hidden_tests(graded, stem):
-    result = graded[stem, "wrong"]
+def test_autograder_holds_every_test_hidden_ones_hidden(graded, stem):
+    """The tests ``otter run`` grades with are those of ``<stem>.yml``: each question's public tests as visible cases
+    and its hidden tests as hidden ones, in the autograder zip."""
+    zips = sorted(Path(graded[stem, "solution"]["notebook"]).parent.glob(f"{stem}-autograder_*.zip"))
+    with zipfile.ZipFile(zips[-1]) as archive:
+        for q in (q for q in _spec(stem)["questions"] if not q.get("manual")):
+            namespace: dict = {}
+            exec(archive.read(f"tests/{q['name']}.py").decode(), namespace)  # otter's OK-format test file
+            cases = [case for suite in namespace["test"]["suites"] for case in suite["cases"]]
+            for hidden, tests in ((False, q["public_tests"]), (True, q["hidden_tests"])):
+                stored = {_normalised(_doctest_source(c["code"])) for c in cases if c["hidden"] == hidden}
+                assert stored == {_normalised(t) for t in tests}, f"{stem}.{q['name']}: hidden={hidden} cases differ"
+
+
+@pytest.mark.assignments
+@GRADING_TIMEOUT
+def test_otter_run_scores_the_wrong_answers_below_full_marks(graded):
+    """Through otter itself, for one chapter: its wrong answers pass the public tests and lose points."""
+    result = graded[OTTER_WRONG, "wrong"]
     public = next(t["output"] for t in result["tests"] if t["name"] == "Public Tests")
-    for q in _spec(stem)["questions"]:
-        if not q.get("wrong"):
-            continue
-        assert f"{q['name']} results: All test cases passed!" in public, f"{stem}.{q['name']}: wrong answer fails a public test"
+    wrong = [q for q in _spec(OTTER_WRONG)["questions"] if q.get("wrong")]
+    assert wrong
+    for q in wrong:
+        assert f"{q['name']} results: All test cases passed!" in public, f"{q['name']}: wrong answer fails a public test"
         score, max_score = result["scores"][q["name"]]
-        assert score < max_score, f"{stem}.{q['name']}: the hidden tests do not catch the wrong answer"
+        assert score < max_score, f"{q['name']}: the hidden tests do not catch the wrong answer"
 
 
 @pytest.mark.assignments
