@@ -61,9 +61,9 @@ def binder_python(tmp_path_factory) -> Path:
 
 # The student notebook's run takes 20-45 s here (20 s alone, 41-44 s inside make test). Executing a notebook with
 # an ipywidgets cell can hang in the client (nbclient/nbconvert, over ZeroMQ): the kernel idle, its reply never
-# taken, no bytes left in the sockets; seen three times in ~30 clean runs of make test, with ipykernel 7.4.0 and
-# 6.31.0, at surprisal's `widgets.interact` cell where it was recorded (jupyter/nbclient#312 reports such hangs: the
-# shell channel's get_msg not returning a reply that has arrived; its fix, nbclient#311, is not merged). As the
+# taken, no bytes left in the sockets; seen three times in about 25 clean runs of make test, with ipykernel 7.4.0
+# and 6.31.0, once at surprisal's `widgets.interact` cell (the other times the cell was not recorded;
+# jupyter/nbclient#312 reports such hangs at widget cells, and its proposed fix, nbclient#311, is not merged). As the
 # book build does for its chapters (scripts/build_book.py), a run that has not finished within RUN_TIMEOUT is
 # stopped and started once more; a second hang fails the test. 120 s is about 3x the slowest run seen, and a hang
 # costs those 120 s (it cost 300 s before).
