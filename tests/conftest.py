@@ -109,7 +109,7 @@ def pytest_collection_modifyitems(config, items):
     in the order collected; its first test builds the book. ``other``: everything else, ordered so
     that nothing waits for the book while there is other work: the assignment grading first (it builds its
     assignments from the sources), then the Binder venv and the unit tests, and last the tests that read the built
-    book but not the site visit (the Binder runs, ``make pdf`` on two pages). Without ``-n`` nothing changes.
+    book but not the site visit (the Binder notebook run, ``make pdf`` on two pages). Without ``-n`` nothing changes.
     """
     if not getattr(config.option, "loadgroup", False):  # set by xdist on its workers for --dist loadgroup
         return

@@ -1,21 +1,24 @@
 """Autograded assignments (scripts/make_assignments.py, book/assignments/<stem>.yml, otter-grader).
 
 Fast tests check every assignment source against its chapter. The tests marked ``assignments`` build every
-assignment once per session with ``otter assign`` and grade, with ``otter run`` (no Docker), three notebooks
+assignment once per session with ``otter assign`` and grade, with ``otter run`` (no Docker), two notebooks
 per chapter in parallel: the solution (full marks) and the untouched student notebook (zero on the autograded
 questions; graded with ``--debug``, so it must also execute top to bottom without an error; otter grades it in
 grading mode, with the autograder's tests, so the public tests the student's ``grader.check`` runs are checked
 separately, in the notebook's metadata). Each question's ``wrong`` answer must pass its public tests and fail a
-hidden one: that is checked for every chapter by running the assignment's code and tests in this process, and
-through ``otter run`` (the solution with the wrong answers substituted) for one chapter, which shows that otter's
-score counts a hidden test's failure; every autograder zip is checked to hold each question's tests, hidden ones
-marked hidden. (Grading the wrong answers of every chapter with otter cost ten kernels, ~30 s of CPU in
-``make test``, for what this checks.) ``pytest -m "not assignments"`` skips the slow part.
+hidden one, which the solution passes: that is checked for every chapter by running the assignment's code and
+tests in this process, each test as otter's doctest runs it (a fast test, also run under ``-m "not
+assignments"``), and through ``otter run`` (the solution with the wrong answers substituted) for one chapter,
+which shows that otter's score counts a hidden test's failure; every autograder zip is checked to hold each
+question's tests, hidden ones marked hidden. (Grading the wrong answers of every chapter with otter cost ten
+kernels, ~30 s of CPU in ``make test``.) ``pytest -m "not assignments"`` skips the slow part.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import re
 import sys
 import multiprocessing
@@ -109,7 +112,8 @@ def test_check_spec_reports_problems():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Slow: build every assignment once, grade three notebooks per chapter in parallel (2 workers)
+# Slow: build every assignment once, grade two notebooks per chapter (and one chapter's wrong answers) in
+# parallel (2 workers)
 
 
 def _assign(stem: str, out: Path, index) -> dict:
@@ -227,26 +231,50 @@ def _normalised(code: str) -> str:
     return ast.unparse(ast.parse(code))
 
 
+def _run_case(code: str, namespace: dict, where: str) -> None:
+    """Run one test case as otter's doctest does: in a copy of the namespace, each top-level statement in "single"
+    mode (an expression's value is echoed), expecting no output; raises on an exception or on output."""
+    glob, out = dict(namespace), io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for node in ast.parse(code).body:
+            exec(compile(ast.Interactive([node]), where, "single"), glob)
+    if out.getvalue():
+        raise AssertionError(f"{where}: prints {out.getvalue()[:200]!r} where the doctest expects nothing")
+
+
+def _namespace(spec: dict, stem: str, answers: dict[str, str]) -> dict:
+    """The graded notebook's globals: the setup, then each autograded question's answer in order."""
+    namespace: dict = {"__name__": "__main__"}
+    exec(compile(spec.get("setup") or "", f"{stem}.yml:setup", "exec"), namespace)
+    for q in spec["questions"]:
+        if not q.get("manual"):
+            exec(compile(answers.get(q["name"], q["solution"]), f"{stem}.yml:{q['name']}", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize("stem", STEMS)
 def test_wrong_answers_pass_public_and_fail_hidden_tests(stem):
-    """The assignment's code run as the graded notebook runs it (setup, then every question's answer in order, the
-    ``wrong`` one where there is one), then each question's tests on the final namespace, as otter does: a wrong
-    answer passes every public test and fails (raises in) at least one hidden test."""
+    """The assignment's code run as the graded notebook runs it (setup, then every question's answer in order),
+    then each question's tests on the final namespace, as otter does: with the solutions every test passes; with
+    the ``wrong`` answers substituted, a wrong answer passes every public test and fails at least one hidden test."""
     spec = _spec(stem)
-    namespace: dict = {}
-    exec(compile(spec.get("setup") or "", f"{stem}.yml:setup", "exec"), namespace)
     auto = [q for q in spec["questions"] if not q.get("manual")]
+    right = _namespace(spec, stem, {})
     for q in auto:
-        exec(compile(q.get("wrong") or q["solution"], f"{stem}.yml:{q['name']}", "exec"), namespace)
+        for k, test in enumerate(q["public_tests"] + q["hidden_tests"]):
+            _run_case(test, right, f"{stem}.yml:{q['name']}:test {k}")
+    wrong = {q["name"]: q["wrong"] for q in auto if q.get("wrong")}
+    namespace = _namespace(spec, stem, wrong)
     for q in auto:
-        if not q.get("wrong"):
+        if q["name"] not in wrong:
             continue
         for k, test in enumerate(q["public_tests"]):
-            exec(compile(test, f"{stem}.yml:{q['name']}:public {k}", "exec"), dict(namespace))
+            _run_case(test, namespace, f"{stem}.yml:{q['name']}:public {k}")
         failed = 0
-        for test in q["hidden_tests"]:
+        for k, test in enumerate(q["hidden_tests"]):
             try:
-                exec(compile(test, f"{stem}.yml:{q['name']}:hidden", "exec"), dict(namespace))
+                _run_case(test, namespace, f"{stem}.yml:{q['name']}:hidden {k}")
             except Exception:  # noqa: BLE001  (otter scores any exception in a case as a failure)
                 failed += 1
         assert failed, f"{stem}.{q['name']}: the hidden tests do not catch the wrong answer"
@@ -259,14 +287,16 @@ def test_autograder_holds_every_test_hidden_ones_hidden(graded, stem):
     """The tests ``otter run`` grades with are those of ``<stem>.yml``: each question's public tests as visible cases
     and its hidden tests as hidden ones, in the autograder zip."""
     zips = sorted(Path(graded[stem, "solution"]["notebook"]).parent.glob(f"{stem}-autograder_*.zip"))
+    auto = [q for q in _spec(stem)["questions"] if not q.get("manual")]
     with zipfile.ZipFile(zips[-1]) as archive:
-        for q in (q for q in _spec(stem)["questions"] if not q.get("manual")):
+        assert {n for n in archive.namelist() if n.startswith("tests/")} == {f"tests/{q['name']}.py" for q in auto}
+        for q in auto:
             namespace: dict = {}
             exec(archive.read(f"tests/{q['name']}.py").decode(), namespace)  # otter's OK-format test file
             cases = [case for suite in namespace["test"]["suites"] for case in suite["cases"]]
             for hidden, tests in ((False, q["public_tests"]), (True, q["hidden_tests"])):
-                stored = {_normalised(_doctest_source(c["code"])) for c in cases if c["hidden"] == hidden}
-                assert stored == {_normalised(t) for t in tests}, f"{stem}.{q['name']}: hidden={hidden} cases differ"
+                stored = sorted(_normalised(_doctest_source(c["code"])) for c in cases if c["hidden"] == hidden)
+                assert stored == sorted(_normalised(t) for t in tests), f"{stem}.{q['name']}: hidden={hidden} cases differ"
 
 
 @pytest.mark.assignments
