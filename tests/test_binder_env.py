@@ -60,7 +60,7 @@ def binder_python(tmp_path_factory) -> Path:
     return python
 
 
-# The student notebook's run takes 20-45 s here (20 s alone, 41-44 s inside make test). Executing a notebook with
+# The student notebook's run takes 20-46 s here (20 s alone, 41-46 s inside make test). Executing a notebook with
 # an ipywidgets cell can hang in the client (nbclient/nbconvert, over ZeroMQ): the kernel idle, its reply never
 # taken, no bytes left in the sockets; seen three times in about 25 clean runs of make test, with ipykernel 7.4.0
 # and 6.31.0, once at surprisal's `widgets.interact` cell (the other times the cell was not recorded;
