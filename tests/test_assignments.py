@@ -216,9 +216,9 @@ def test_student_notebook_carries_exactly_the_public_tests(graded, stem):
         cases = [case for suite in tests[q["name"]]["suites"] for case in suite["cases"]]
         assert cases and not any(case["hidden"] for case in cases), f"{stem}.{q['name']}: hidden case shipped"
         # otter stores each case as doctest lines of ast-unparsed code: compare the code, normalised the same way
-        shipped = "\n".join(ast.unparse(ast.parse(_doctest_source(case["code"]))) for case in cases)
+        shipped = "\n".join(_normalised(_doctest_source(case["code"])) for case in cases)
         for public in q["public_tests"]:
-            code = ast.unparse(ast.parse(public))
+            code = _normalised(public)
             assert code in shipped, f"{stem}.{q['name']}: public test not in the student notebook:\n{code}"
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import venv
@@ -27,6 +26,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from export_notebooks import strip_solutions  # noqa: E402
 
 # Under xdist (tests/conftest.py) the fresh venv is built on the worker that is not building the book; the
 # student-notebook test, which reads the book, runs last there.
@@ -62,7 +64,7 @@ def binder_python(tmp_path_factory) -> Path:
 
 # The student notebook's run takes 20-46 s here (20 s alone, 41-46 s inside make test). Executing a notebook with
 # an ipywidgets cell can hang in the client (nbclient/nbconvert, over ZeroMQ): the kernel idle, its reply never
-# taken, no bytes left in the sockets; seen three times in about 25 clean runs of make test, with ipykernel 7.4.0
+# taken, no bytes left in the sockets; seen three times in about 30 clean runs of make test, with ipykernel 7.4.0
 # and 6.31.0, once at surprisal's `widgets.interact` cell (the other times the cell was not recorded;
 # jupyter/nbclient#312 reports such hangs at widget cells, and its proposed fix, nbclient#311, is not merged). As the
 # book build does for its chapters (scripts/build_book.py), a run that has not finished within RUN_TIMEOUT is
@@ -96,20 +98,6 @@ def test_binder_env_has_the_pinned_versions(binder_python):
 CHAPTER = "surprisal"  # has an ipywidgets cell, numba kernels, figures and glue: what a chapter needs of Binder
 
 
-def _code_outside_solutions(nb) -> list[str]:
-    """The code cells of a chapter read by jupytext, without those between ``{solution-start}`` and ``{solution-end}``."""
-    inside, code = False, []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            starts = [m.start() for m in re.finditer(r"^[`:]{3,}\{solution-start\}", cell.source, re.M)]
-            ends = [m.start() for m in re.finditer(r"^[`:]{3,}\{solution-end\}", cell.source, re.M)]
-            if starts or ends:
-                inside = max(starts, default=-1) > max(ends, default=-1)
-        elif cell.cell_type == "code" and not inside:
-            code.append(cell.source)
-    return code
-
-
 def test_jupytext_in_the_binder_env_reads_the_chapter(binder_python):
     """Binder opens ``book/<stem>.md`` through jupytext: its jupytext reads the same cells as the book's."""
     code = "import json, jupytext; nb = jupytext.read(%r); print(json.dumps([[c.cell_type, c.source] for c in nb.cells]))"
@@ -126,7 +114,9 @@ def test_a_student_notebook_runs_in_the_binder_env(binder_python, built_book, tm
     student = built_book / "notebooks" / "student" / f"{CHAPTER}.ipynb"
     assert student.exists(), "make book publishes the student notebooks"
     cells = [c.source for c in nbformat.read(student, as_version=4).cells if c.cell_type == "code"]
-    chapter = _code_outside_solutions(jupytext.read(ROOT / "book" / f"{CHAPTER}.md"))
+    # the chapter without its solutions (the exporter's own strip_solutions, tested in test_export.py), as jupytext reads it
+    outside = strip_solutions((ROOT / "book" / f"{CHAPTER}.md").read_text(encoding="utf-8"))
+    chapter = [c.source for c in jupytext.reads(outside, fmt="md:myst").cells if c.cell_type == "code"]
     positions, start = [], 0
     for source in chapter:  # in order: each chapter cell after the previous one
         assert source in cells[start:], f"a code cell of the chapter is missing or out of order:\n{source[:300]}"
